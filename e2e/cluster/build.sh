@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# Builds the local cluster's binaries from their Go modules (through the Go module proxy) and caches them
+# under ${XDG_CACHE_HOME:-~/.cache}/cloudflare-operator/<versions>/bin. A second run finds them and exits.
+# Prints the bin directory on stdout; progress goes to stderr.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# shellcheck source=versions.env
+source "$here/versions.env"
+
+stamp="k8s-${KUBERNETES_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}_helm-${HELM_VERSION}"
+cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/cloudflare-operator/${stamp}"
+bin="$cache_root/bin"
+binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok helm)
+
+all_present() {
+  local b
+  for b in "${binaries[@]}"; do [[ -x "$bin/$b" ]] || return 1; done
+  [[ -d "$cache_root/kwok-stages" ]]
+}
+
+if all_present; then
+  echo "$bin"
+  exit 0
+fi
+
+log() { echo "[cluster-build] $*" >&2; }
+
+# A Go toolchain >= 1.21 can fetch the pinned release itself through the module proxy.
+if ! command -v go >/dev/null 2>&1; then
+  log "no 'go' on PATH: installing Debian's golang-go to bootstrap GOTOOLCHAIN=go${GO_VERSION}"
+  if [[ $(id -u) -eq 0 ]]; then apt-get update -qq >&2 && apt-get install -y -qq golang-go >&2; else sudo apt-get update -qq >&2 && sudo apt-get install -y -qq golang-go >&2; fi
+fi
+export GOTOOLCHAIN="go${GO_VERSION}"
+export GOFLAGS="-buildvcs=false"
+export CGO_ENABLED=0
+log "using $(go version)"
+
+mkdir -p "$bin"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+# Modules whose go.mod points its own sub-modules at relative paths cannot be `go install`ed: generate a
+# wrapper module that requires the module and replaces each relative path with the published version.
+wrapper_module() { # dir module version replaced_version
+  local dir="$1" module="$2" version="$3" replaced_version="$4" gomod
+  mkdir -p "$dir"
+  gomod="$(cd "$dir" && go mod download -json "${module}@${version}" | sed -n 's/.*"GoMod": "\(.*\)".*/\1/p')"
+  {
+    echo "module wrapper"
+    echo "go ${GO_VERSION}"
+    echo "require ${module} ${version}"
+    grep -E '^\s*[^ ]+ => \./' "$gomod" | sed -E 's/^\s*replace\s+//' | awk -v v="$replaced_version" '{print "replace " $1 " => " $1 " " v}'
+  } >"$dir/go.mod"
+}
+
+ldflags_k8s() {
+  local v="${KUBERNETES_VERSION#v}" major minor
+  major="${v%%.*}"; minor="${v#*.}"; minor="${minor%%.*}"
+  local pkg=k8s.io/component-base/version
+  echo "-s -w -X ${pkg}.gitVersion=${KUBERNETES_VERSION} -X ${pkg}.gitMajor=${major} -X ${pkg}.gitMinor=${minor} -X ${pkg}.gitTreeState=clean"
+}
+
+if [[ ! -x "$bin/kube-apiserver" || ! -x "$bin/kube-controller-manager" || ! -x "$bin/kube-scheduler" ]]; then
+  log "building kube-apiserver, kube-controller-manager, kube-scheduler ${KUBERNETES_VERSION} (cold: ~6 min)"
+  staging_version="v0.${KUBERNETES_VERSION#v1.}"
+  wrapper_module "$work/k8s" k8s.io/kubernetes "$KUBERNETES_VERSION" "$staging_version"
+  cmds=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler)
+  (cd "$work/k8s" && go get "${cmds[@]/%/@${KUBERNETES_VERSION}}" >&2 && go build -trimpath -ldflags "$(ldflags_k8s)" -o "$bin/" "${cmds[@]}")
+fi
+
+if [[ ! -x "$bin/etcd" ]]; then
+  log "building etcd ${ETCD_VERSION}"
+  wrapper_module "$work/etcd" go.etcd.io/etcd/server/v3 "$ETCD_VERSION" "$ETCD_VERSION"
+  (cd "$work/etcd" && go get "go.etcd.io/etcd/server/v3@${ETCD_VERSION}" >&2 && go build -trimpath -ldflags "-s -w" -o "$bin/etcd" go.etcd.io/etcd/server/v3)
+fi
+
+if [[ ! -x "$bin/kwok" ]]; then
+  log "building kwok ${KWOK_VERSION}"
+  GOBIN="$bin" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}"
+fi
+
+if [[ ! -d "$cache_root/kwok-stages" ]]; then
+  # kwok refuses to start without stages; the module ships the ones we need.
+  kwok_dir="$(cd "$work" && go mod download -json "sigs.k8s.io/kwok@${KWOK_VERSION}" | sed -n 's/.*"Dir": "\(.*\)".*/\1/p')"
+  mkdir -p "$cache_root/kwok-stages.tmp"
+  for stage in node/fast node/heartbeat-with-lease pod/fast; do
+    for f in "$kwok_dir/kustomize/stage/$stage"/*.yaml; do
+      [[ "$(basename "$f")" == kustomization.yaml ]] && continue
+      cp "$f" "$cache_root/kwok-stages.tmp/${stage//\//-}-$(basename "$f")"
+    done
+  done
+  mv "$cache_root/kwok-stages.tmp" "$cache_root/kwok-stages"
+fi
+
+if [[ ! -x "$bin/helm" ]]; then
+  log "building helm ${HELM_VERSION}"
+  major="${HELM_VERSION#v}"; major="${major%%.*}"
+  module="helm.sh/helm/v${major}"
+  GOBIN="$bin" go install -trimpath -ldflags "-s -w -X ${module}/internal/version.version=${HELM_VERSION}" "${module}/cmd/helm@${HELM_VERSION}"
+fi
+
+all_present || { log "build finished but binaries are missing in $bin"; exit 1; }
+echo "$bin"
