@@ -1,0 +1,121 @@
+import { applyInChunks, batchOperations, chunkBatch, type DnsOperation } from './batch.js';
+import { CloudflareApiError, type ErrorKind } from './errors.js';
+import { tunnelCname } from './records.js';
+import type { DnsBatch } from './types.js';
+
+const post = (n: number) => tunnelCname(`h${n}.example.com`, 't', `c${n}`);
+const put = (n: number) => ({ id: `p${n}`, ...post(n) });
+const batchOf = (deletes: number, puts: number, posts: number): DnsBatch => ({
+  deletes: Array.from({ length: deletes }, (_, i) => ({ id: `d${i}` })),
+  patches: [],
+  puts: Array.from({ length: puts }, (_, i) => put(i)),
+  posts: Array.from({ length: posts }, (_, i) => post(i)),
+});
+const apiError = (kind: ErrorKind) =>
+  new CloudflareApiError({ kind, operation: 'dns', status: 400, codes: [], retryAfterMs: undefined, cause: undefined });
+const label = (op: DnsOperation) => (op.kind === 'delete' ? `delete ${op.id}` : `${op.kind} ${op.record.name}`);
+
+describe('chunkBatch', () => {
+  it('keeps server order across chunks: deletes, patches, puts, posts', () => {
+    const chunks = chunkBatch(batchOf(3, 2, 4), 4);
+    expect(chunks.map((c) => batchOperations(c).map(label))).toEqual([
+      ['delete d0', 'delete d1', 'delete d2', 'put h0.example.com'],
+      ['put h1.example.com', 'post h0.example.com', 'post h1.example.com', 'post h2.example.com'],
+      ['post h3.example.com'],
+    ]);
+  });
+
+  it.each([
+    [0, 200, 0],
+    [1, 200, 1],
+    [200, 200, 1],
+    [201, 200, 2],
+    [450, 200, 3],
+    [3500, 3500, 1],
+    [3501, 3500, 2],
+  ])('%i operations with limit %i → %i requests', (ops, limit, requests) => {
+    const chunks = chunkBatch(batchOf(0, 0, ops), limit);
+    expect(chunks).toHaveLength(requests);
+    expect(chunks.every((c) => c.posts.length <= limit)).toBe(true);
+  });
+
+  it('refuses a useless limit', () => {
+    expect(() => chunkBatch(batchOf(1, 0, 0), 0)).toThrow(RangeError);
+  });
+});
+
+describe('applyInChunks', () => {
+  it('sends each chunk once when all succeed', async () => {
+    const sent: DnsBatch[] = [];
+    const result = await applyInChunks(batchOf(1, 1, 3), 2, {
+      batch: (chunk) => {
+        sent.push(chunk);
+        return Promise.resolve();
+      },
+      single: () => Promise.reject(new Error('unexpected')),
+    });
+    expect(sent).toHaveLength(3);
+    expect(result).toEqual({ applied: 5, failures: [], batches: 3, fallbacks: 0 });
+  });
+
+  it('replays a refused chunk record by record; one bad record does not block the rest', async () => {
+    const singles: string[] = [];
+    const result = await applyInChunks(batchOf(1, 0, 3), 10, {
+      batch: () => Promise.reject(apiError('invalid')),
+      single: (op) => {
+        singles.push(label(op));
+        if (op.kind === 'delete') return Promise.reject(apiError('notFound')); // already gone: fine
+        if (op.kind === 'post' && op.record.name === 'h1.example.com') return Promise.reject(apiError('invalid'));
+        return Promise.resolve();
+      },
+    });
+    expect(singles).toEqual(['delete d0', 'post h0.example.com', 'post h1.example.com', 'post h2.example.com']);
+    expect(result.applied).toBe(3);
+    expect(result.fallbacks).toBe(1);
+    expect(result.failures.map((f) => [label(f.operation), f.error.kind])).toEqual([
+      ['post h1.example.com', 'invalid'],
+    ]);
+  });
+
+  it('records a conflict on a single record as a failure', async () => {
+    const result = await applyInChunks(batchOf(0, 0, 1), 10, {
+      batch: () => Promise.reject(apiError('conflict')),
+      single: () => Promise.reject(apiError('conflict')),
+    });
+    expect(result.failures).toHaveLength(1);
+  });
+
+  it.each<ErrorKind>(['transient', 'rateLimited', 'auth'])(
+    'throws a %s batch error instead of replaying',
+    async (kind) => {
+      let singles = 0;
+      await expect(
+        applyInChunks(batchOf(0, 0, 2), 10, {
+          batch: () => Promise.reject(apiError(kind)),
+          single: () => {
+            singles++;
+            return Promise.resolve();
+          },
+        }),
+      ).rejects.toMatchObject({ kind });
+      expect(singles).toBe(0);
+    },
+  );
+
+  it('stops the replay on a transient error', async () => {
+    await expect(
+      applyInChunks(batchOf(0, 0, 2), 10, {
+        batch: () => Promise.reject(apiError('invalid')),
+        single: () => Promise.reject(apiError('transient')),
+      }),
+    ).rejects.toMatchObject({ kind: 'transient' });
+  });
+
+  it('does nothing for an empty batch', async () => {
+    const result = await applyInChunks(batchOf(0, 0, 0), 200, {
+      batch: () => Promise.reject(new Error('unexpected')),
+      single: () => Promise.reject(new Error('unexpected')),
+    });
+    expect(result).toEqual({ applied: 0, failures: [], batches: 0, fallbacks: 0 });
+  });
+});

@@ -1,0 +1,121 @@
+import { APIConnectionTimeoutError, BadRequestError, InternalServerError, RateLimitError } from 'cloudflare';
+import { createCaller, type CallOptions, type SdkPromise } from './caller.js';
+import { VirtualClock } from './clock.js';
+import { CloudflareApiError } from './errors.js';
+import type { CallObservation } from './metrics.js';
+import { unlimited } from './rate-limiter.js';
+
+/** An SDK-like promise resolving to `value` with the given HTTP status, or rejecting with `error`. */
+function sdk<T>(outcome: { value: T; status?: number } | { error: Error }): SdkPromise<T> {
+  const settled =
+    'error' in outcome
+      ? Promise.reject(outcome.error)
+      : Promise.resolve({ data: outcome.value, response: new Response(null, { status: outcome.status ?? 200 }) });
+  settled.catch(() => undefined);
+  return {
+    withResponse: () => settled,
+    then: (ok, fail) => settled.then((r) => r.data).then(ok, fail),
+  };
+}
+
+function setup() {
+  const clock = new VirtualClock(1_000);
+  const observations: CallObservation[] = [];
+  const call = createCaller({
+    clock,
+    random: () => 0,
+    limiter: unlimited,
+    retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 10_000 },
+    timeoutMs: 1234,
+    metrics: { observeCall: (o) => observations.push(o) },
+    logger: undefined,
+    scrub: (t) => t,
+  });
+  return { clock, observations, call };
+}
+
+const h = () => new Headers();
+
+describe('createCaller', () => {
+  it('passes the timeout and turns SDK retries off', async () => {
+    const { call } = setup();
+    const seen: CallOptions[] = [];
+    await call('op', {}, (opts) => {
+      seen.push(opts);
+      return sdk({ value: 1 });
+    });
+    expect(seen).toEqual([{ timeout: 1234, maxRetries: 0 }]);
+  });
+
+  it('retries 5xx and timeouts with backoff, then succeeds', async () => {
+    const { call, clock, observations } = setup();
+    const outcomes = [
+      { error: new InternalServerError(502, undefined, 'bad gateway', h()) },
+      { error: new APIConnectionTimeoutError() },
+      { value: 'ok', status: 200 },
+    ];
+    const result = await call('dns.list', {}, () => sdk(outcomes.shift()!));
+    expect(result).toBe('ok');
+    expect(clock.sleeps).toEqual([50, 100]);
+    expect(observations.map((o) => [o.outcome, o.status, o.attempt])).toEqual([
+      ['transient', 502, 1],
+      ['transient', undefined, 2],
+      ['success', 200, 3],
+    ]);
+  });
+
+  it('waits for Retry-After on 429', async () => {
+    const { call, clock } = setup();
+    const outcomes = [
+      { error: new RateLimitError(429, undefined, 'slow down', new Headers({ 'retry-after': '2' })) },
+      { value: 'ok' },
+    ];
+    await expect(call('op', {}, () => sdk(outcomes.shift()!))).resolves.toBe('ok');
+    expect(clock.sleeps).toEqual([2000]);
+  });
+
+  it('does not retry a validation error and throws it typed', async () => {
+    const { call, clock } = setup();
+    let calls = 0;
+    const err = new BadRequestError(400, { errors: [{ code: 9313, message: 'too long' }] }, undefined, h());
+    const promise = call('dns.create', {}, () => {
+      calls++;
+      return sdk<number>({ error: err });
+    });
+    await expect(promise).rejects.toMatchObject({ kind: 'invalid', status: 400, operation: 'dns.create' });
+    await expect(promise).rejects.toBeInstanceOf(CloudflareApiError);
+    expect(calls).toBe(1);
+    expect(clock.sleeps).toEqual([]);
+  });
+
+  it('gives up after maxAttempts', async () => {
+    const { call } = setup();
+    let calls = 0;
+    await expect(
+      call('op', {}, () => {
+        calls++;
+        return sdk<number>({ error: new InternalServerError(500, undefined, 'x', h()) });
+      }),
+    ).rejects.toMatchObject({ kind: 'transient' });
+    expect(calls).toBe(3);
+  });
+
+  it('survives a metrics adapter that throws', async () => {
+    const clock = new VirtualClock();
+    const call = createCaller({
+      clock,
+      random: () => 0,
+      limiter: unlimited,
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+      timeoutMs: 1,
+      metrics: {
+        observeCall: () => {
+          throw new Error('broken adapter');
+        },
+      },
+      logger: undefined,
+      scrub: (t) => t,
+    });
+    await expect(call('op', {}, () => sdk({ value: 3 }))).resolves.toBe(3);
+  });
+});

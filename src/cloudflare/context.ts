@@ -1,0 +1,58 @@
+// What every operation module receives: the SDK client and the call wrapper around it.
+import type Cloudflare from 'cloudflare';
+import type { Caller, CallContext, CallOptions, SdkPromise } from './caller.js';
+import { CloudflareApiError, type ErrorKind } from './errors.js';
+
+export interface GatewayContext {
+  sdk: Cloudflare;
+  call: Caller;
+  /** Records per page when listing DNS records (Cloudflare allows up to 5,000,000; default 100). */
+  dnsPageSize: number;
+  randomBytes(size: number): Buffer;
+}
+
+/** One page of a Cloudflare list, as the SDK's V4 page classes expose it. */
+export interface SdkPage<T> {
+  result: T[];
+  result_info?: { page?: number; per_page?: number; total_pages?: number; count?: number; total_count?: number };
+}
+
+/** Fetches every page of a list, one call per page, stopping at `total_pages` (no extra empty page). */
+export async function listAllPages<T>(
+  ctx: GatewayContext,
+  operation: string,
+  context: CallContext,
+  perPage: number,
+  fetchPage: (page: number, opts: CallOptions) => SdkPromise<SdkPage<T>>,
+): Promise<T[]> {
+  const items: T[] = [];
+  for (let page = 1; ; page++) {
+    const result = await ctx.call(operation, { ...context, page }, (opts) => fetchPage(page, opts));
+    items.push(...result.result);
+    const totalPages = result.result_info?.total_pages;
+    const done = totalPages !== undefined ? page >= totalPages : result.result.length < perPage;
+    if (done || result.result.length === 0) return items;
+  }
+}
+
+/** An error the gateway raises itself (e.g. "no account with that name"), typed like the others. */
+export function gatewayError(operation: string, kind: ErrorKind, message: string): CloudflareApiError {
+  return new CloudflareApiError({
+    kind,
+    operation,
+    status: undefined,
+    codes: [{ code: 0, message }],
+    retryAfterMs: undefined,
+    cause: undefined,
+  });
+}
+
+/** Runs `fn`, turning a `notFound` error into `undefined` (used where absence is a normal answer). */
+export async function orUndefinedIfNotFound<T>(fn: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof CloudflareApiError && err.kind === 'notFound') return undefined;
+    throw err;
+  }
+}

@@ -1,0 +1,182 @@
+import { ownerComment } from './ownership.js';
+import { hasChanges, planDns, planToBatch, type DnsPlan } from './plan.js';
+import { tunnelCname } from './records.js';
+import type { DnsRecord } from './types.js';
+
+const OWNER = 'c1';
+const mine = (svc: string) => ownerComment(OWNER, { kind: 'Service', namespace: 'ns', name: svc });
+const want = (host: string, svc = 'web', tunnel = 't1') => tunnelCname(host, tunnel, mine(svc));
+let seq = 0;
+const rec = (name: string, over: Partial<DnsRecord> = {}): DnsRecord => ({
+  id: `r${++seq}`,
+  name,
+  type: 'CNAME',
+  content: 't1.cfargotunnel.com',
+  proxied: true,
+  ttl: 1,
+  comment: mine('web'),
+  ...over,
+});
+const summary = (plan: DnsPlan) => ({
+  creates: plan.creates.map((c) => c.name),
+  updates: plan.updates.map((u) => `${u.current.name}${u.adopt ? ' (adopt)' : ''}`),
+  deletes: plan.deletes.map((d) => `${d.name} ${d.type}`),
+  conflicts: plan.conflicts.map((c) => `${c.name} ${c.reason}`),
+});
+const none = { creates: [], updates: [], deletes: [], conflicts: [] };
+
+describe('planDns', () => {
+  it.each<[string, DnsRecord[], ReturnType<typeof want>[], boolean, ReturnType<typeof summary>]>([
+    ['nothing there → create', [], [want('a.example.com')], false, { ...none, creates: ['a.example.com'] }],
+    ['ours and equal → nothing', [rec('a.example.com')], [want('a.example.com')], false, none],
+    [
+      'ours, other tunnel → update',
+      [rec('a.example.com')],
+      [want('a.example.com', 'web', 't2')],
+      false,
+      { ...none, updates: ['a.example.com'] },
+    ],
+    [
+      'ours, comment differs → update',
+      [rec('a.example.com')],
+      [want('a.example.com', 'api')],
+      false,
+      { ...none, updates: ['a.example.com'] },
+    ],
+    [
+      'ours, not proxied → update',
+      [rec('a.example.com', { proxied: false })],
+      [want('a.example.com')],
+      false,
+      { ...none, updates: ['a.example.com'] },
+    ],
+    ['ours, names differ only in case → nothing', [rec('A.Example.com')], [want('a.example.com')], false, none],
+    ['ours, not wanted → delete', [rec('a.example.com')], [], false, { ...none, deletes: ['a.example.com CNAME'] }],
+    [
+      'ours but an A record → delete + create',
+      [rec('a.example.com', { type: 'A', content: '192.0.2.1' })],
+      [want('a.example.com')],
+      false,
+      { ...none, creates: ['a.example.com'], deletes: ['a.example.com A'] },
+    ],
+    [
+      'foreign, wanted → conflict',
+      [rec('a.example.com', { comment: 'cloudflare-operator owner=c2 object=Service/x/y' })],
+      [want('a.example.com')],
+      false,
+      { ...none, conflicts: ['a.example.com foreignOwner'] },
+    ],
+    [
+      'foreign, not wanted → nothing',
+      [rec('a.example.com', { comment: 'cloudflare-operator owner=c2' })],
+      [],
+      false,
+      none,
+    ],
+    [
+      'unmanaged, wanted → conflict',
+      [rec('a.example.com', { comment: undefined })],
+      [want('a.example.com')],
+      false,
+      { ...none, conflicts: ['a.example.com unmanaged'] },
+    ],
+    [
+      'unmanaged A, wanted → conflict',
+      [rec('a.example.com', { type: 'A', content: '192.0.2.1', comment: 'manual' })],
+      [want('a.example.com')],
+      false,
+      { ...none, conflicts: ['a.example.com unmanaged'] },
+    ],
+    [
+      'unmanaged CNAME, adopt → update',
+      [rec('a.example.com', { comment: 'manual' })],
+      [want('a.example.com')],
+      true,
+      { ...none, updates: ['a.example.com (adopt)'] },
+    ],
+    [
+      'unmanaged A, adopt → still a conflict',
+      [rec('a.example.com', { type: 'A', content: '192.0.2.1', comment: undefined })],
+      [want('a.example.com')],
+      true,
+      { ...none, conflicts: ['a.example.com unmanaged'] },
+    ],
+    ['unmanaged, not wanted → nothing', [rec('a.example.com', { comment: 'manual' })], [], true, none],
+    [
+      'wanted twice → first by comment wins',
+      [],
+      [want('a.example.com', 'zeta'), want('a.example.com', 'alpha')],
+      false,
+      { ...none, creates: ['a.example.com'], conflicts: ['a.example.com duplicateDesired'] },
+    ],
+  ])('%s', (_label, current, desired, adoptUnmanaged, expected) => {
+    expect(summary(planDns({ current, desired, ownerId: OWNER, adoptUnmanaged }))).toEqual(expected);
+  });
+
+  it('picks the same winner whatever the input order', () => {
+    const desired = [want('a.example.com', 'zeta'), want('a.example.com', 'alpha')];
+    const one = planDns({ current: [], desired, ownerId: OWNER });
+    const two = planDns({ current: [], desired: [...desired].reverse(), ownerId: OWNER });
+    expect(one).toEqual(two);
+    expect(one.creates[0]?.comment).toBe(mine('alpha'));
+  });
+
+  it('sorts every list', () => {
+    const plan = planDns({
+      current: [rec('z.example.com'), rec('m.example.com'), rec('b.example.com', { proxied: false })],
+      desired: [want('y.example.com'), want('c.example.com'), want('b.example.com')],
+      ownerId: OWNER,
+    });
+    expect(summary(plan)).toEqual({
+      ...none,
+      creates: ['c.example.com', 'y.example.com'],
+      updates: ['b.example.com'],
+      deletes: ['m.example.com CNAME', 'z.example.com CNAME'],
+    });
+    expect(hasChanges(plan)).toBe(true);
+    expect(hasChanges(planDns({ current: [], desired: [], ownerId: OWNER }))).toBe(false);
+  });
+
+  it('refuses a desired record that does not carry our marker', () => {
+    const stray = { ...want('a.example.com'), comment: 'cloudflare-operator owner=c2 object=S/x' };
+    expect(() => planDns({ current: [], desired: [stray], ownerId: OWNER })).toThrow(/marker/);
+  });
+});
+
+describe('planToBatch', () => {
+  it('maps creates to posts, updates to puts, deletes to deletes', () => {
+    const current = [rec('a.example.com'), rec('b.example.com', { proxied: false })];
+    const plan = planDns({ current, desired: [want('b.example.com'), want('c.example.com')], ownerId: OWNER });
+    const batch = planToBatch(plan, OWNER);
+    expect(batch.deletes).toEqual([{ id: current[0]!.id }]);
+    expect(batch.puts).toEqual([{ id: current[1]!.id, ...want('b.example.com') }]);
+    expect(batch.posts).toEqual([want('c.example.com')]);
+    expect(batch.patches).toEqual([]);
+  });
+
+  it('checks ownership again and drops changes to records that are not ours', () => {
+    const foreign = rec('x.example.com', { comment: 'cloudflare-operator owner=c2' });
+    const unmanaged = rec('y.example.com', { comment: 'manual' });
+    const tampered: DnsPlan = {
+      creates: [],
+      updates: [
+        { current: foreign, desired: want('x.example.com'), adopt: true },
+        { current: unmanaged, desired: want('y.example.com'), adopt: false },
+      ],
+      deletes: [foreign, unmanaged],
+      conflicts: [],
+    };
+    expect(planToBatch(tampered, OWNER)).toEqual({ deletes: [], patches: [], puts: [], posts: [] });
+  });
+
+  it('keeps an explicit adoption of an unmanaged record', () => {
+    const unmanaged = rec('y.example.com', { comment: 'manual' });
+    const plan = planDns({
+      current: [unmanaged],
+      desired: [want('y.example.com')],
+      ownerId: OWNER,
+      adoptUnmanaged: true,
+    });
+    expect(planToBatch(plan, OWNER).puts).toEqual([{ id: unmanaged.id, ...want('y.example.com') }]);
+  });
+});

@@ -1,0 +1,108 @@
+// Cloudflare Tunnels (cfd_tunnel): create, find, delete, token, connectors.
+import { gatewayError, listAllPages, orUndefinedIfNotFound, type GatewayContext } from './context.js';
+import { CloudflareApiError } from './errors.js';
+import { toConnector, toTunnel } from './mappers.js';
+import type { CreatedTunnel, Tunnel, TunnelConfigSource, TunnelConnector } from './types.js';
+
+/** Cloudflare refuses to delete a tunnel that still has connections (HTTP 400, this code). */
+export const TUNNEL_HAS_CONNECTIONS_CODE = 1022;
+/** Cloudflare refuses a second non-deleted tunnel with the same name (HTTP 409, this code). */
+export const TUNNEL_NAME_TAKEN_CODE = 1013;
+
+export interface CreateTunnelInput {
+  accountId: string;
+  name: string;
+  configSource: TunnelConfigSource;
+}
+
+/** Creates a tunnel with a secret generated here (32 random bytes), which is returned, never logged. */
+export async function createTunnel(ctx: GatewayContext, input: CreateTunnelInput): Promise<CreatedTunnel> {
+  const secret = ctx.randomBytes(32).toString('base64');
+  const tunnel = await ctx.call('tunnels.create', { accountId: input.accountId, name: input.name }, (opts) =>
+    ctx.sdk.zeroTrust.tunnels.cloudflared.create(
+      { account_id: input.accountId, name: input.name, config_src: input.configSource, tunnel_secret: secret },
+      opts,
+    ),
+  );
+  return { tunnel: toTunnel(tunnel), secret };
+}
+
+/** The tunnel with this ID (deleted tunnels included: see `deletedAt`), or undefined if unknown. */
+export function getTunnel(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<Tunnel | undefined> {
+  return orUndefinedIfNotFound(async () =>
+    toTunnel(
+      await ctx.call('tunnels.get', { accountId, tunnelId }, (opts) =>
+        ctx.sdk.zeroTrust.tunnels.cloudflared.get(tunnelId, { account_id: accountId }, opts),
+      ),
+    ),
+  );
+}
+
+/** The non-deleted tunnel with exactly this name, or undefined. */
+export async function findTunnelByName(
+  ctx: GatewayContext,
+  accountId: string,
+  name: string,
+): Promise<Tunnel | undefined> {
+  const tunnels = await listAllPages(ctx, 'tunnels.list', { accountId, name }, 50, (page, opts) =>
+    ctx.sdk.zeroTrust.tunnels.cloudflared.list(
+      { account_id: accountId, name, is_deleted: false, page, per_page: 50 },
+      opts,
+    ),
+  );
+  const match = tunnels.map(toTunnel).find((t) => t.name === name && !t.deletedAt);
+  return match;
+}
+
+export type DeleteOutcome = 'deleted' | 'alreadyGone';
+
+/**
+ * Deletes a tunnel: first cleans up its connections (Cloudflare refuses to delete a tunnel that has
+ * some), then the tunnel. A tunnel already gone counts as success. If a replica reconnects between
+ * the two calls, the pair is tried once more.
+ */
+export async function deleteTunnel(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<DeleteOutcome> {
+  for (let round = 1; ; round++) {
+    const cleaned = await orUndefinedIfNotFound(() => cleanupConnections(ctx, accountId, tunnelId));
+    if (cleaned === undefined) return 'alreadyGone';
+    try {
+      const deleted = await orUndefinedIfNotFound(() =>
+        ctx.call('tunnels.delete', { accountId, tunnelId }, (opts) =>
+          ctx.sdk.zeroTrust.tunnels.cloudflared.delete(tunnelId, { account_id: accountId }, opts),
+        ),
+      );
+      return deleted === undefined ? 'alreadyGone' : 'deleted';
+    } catch (err) {
+      const reconnected = err instanceof CloudflareApiError && err.hasCode(TUNNEL_HAS_CONNECTIONS_CODE);
+      if (!reconnected || round >= 2) throw err;
+    }
+  }
+}
+
+/** Removes every connector of the tunnel (`DELETE .../connections`). Resolves true when done. */
+export async function cleanupConnections(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<true> {
+  await ctx.call('tunnels.connections.delete', { accountId, tunnelId }, (opts) =>
+    ctx.sdk.zeroTrust.tunnels.cloudflared.connections.delete(tunnelId, { account_id: accountId }, opts),
+  );
+  return true;
+}
+
+export async function listConnectors(
+  ctx: GatewayContext,
+  accountId: string,
+  tunnelId: string,
+): Promise<TunnelConnector[]> {
+  const page = await ctx.call('tunnels.connections.list', { accountId, tunnelId }, (opts) =>
+    ctx.sdk.zeroTrust.tunnels.cloudflared.connections.get(tunnelId, { account_id: accountId }, opts),
+  );
+  return page.result.map(toConnector);
+}
+
+/** The token cloudflared runs with (`cloudflared tunnel run --token`). A secret: never log it. */
+export async function getTunnelToken(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<string> {
+  const token = await ctx.call('tunnels.token', { accountId, tunnelId }, (opts) =>
+    ctx.sdk.zeroTrust.tunnels.cloudflared.token.get(tunnelId, { account_id: accountId }, opts),
+  );
+  if (typeof token !== 'string' || token === '') throw gatewayError('tunnels.token', 'invalid', 'empty tunnel token');
+  return token;
+}
