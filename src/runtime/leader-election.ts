@@ -1,0 +1,225 @@
+// Leader election on a coordination.k8s.io/v1 Lease, with client-go's timing rules:
+// - a candidate takes a lease that is free (no holder) or whose holder has not renewed it for
+//   leaseDuration, measured on OUR clock from when we last saw the record change (no cross-node clock skew);
+// - the leader renews every retryPeriod and steps down at once when it sees another holder, or when it has
+//   not renewed successfully for renewDeadline (< leaseDuration, so it stops before anyone may take over);
+// - on shutdown the leader releases the lease (empty holder), so a standby takes over within one retryPeriod.
+import { sleep, systemRandom, type Clock, type Random, type Timer } from './clock.js';
+import { describeError, isConflict } from './errors.js';
+import { nullLogger, type Logger } from './logger.js';
+
+export interface LeaseRecord {
+  /** '' when nobody holds the lease. */
+  holderIdentity: string;
+  leaseDurationSeconds: number;
+  /** Epoch milliseconds. */
+  acquireTime?: number;
+  renewTime?: number;
+  leaseTransitions: number;
+  /** Opaque; update() fails with 409 when it is stale. */
+  resourceVersion?: string;
+}
+
+/** The three calls leader election needs; `signal` bounds each call. */
+export interface LeaseApi {
+  /** undefined when the Lease does not exist. */
+  get(signal: AbortSignal): Promise<LeaseRecord | undefined>;
+  /** Fails with 409 when it exists already. */
+  create(record: LeaseRecord, signal: AbortSignal): Promise<LeaseRecord>;
+  /** Compare-and-swap on resourceVersion; fails with 409 when stale. */
+  update(record: LeaseRecord, signal: AbortSignal): Promise<LeaseRecord>;
+}
+
+export type LeaderState = 'stopped' | 'standby' | 'leader';
+
+export interface LeaderElectionOptions {
+  identity: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
+  api: LeaseApi;
+  clock: Clock;
+  random?: Random;
+  logger?: Logger;
+  /** Called on becoming leader; the signal aborts when leadership ends. */
+  onStartedLeading: (signal: AbortSignal) => void;
+  /** Called on losing leadership or releasing it. */
+  onStoppedLeading: () => void;
+}
+
+/** How far the standby retry period is stretched at most (client-go's JitterFactor 1.2). */
+const JITTER = 0.2;
+
+export function validateLeaderTimings(leaseMs: number, renewMs: number, retryMs: number): string[] {
+  const problems: string[] = [];
+  if (!(retryMs > 0)) problems.push('retry period must be > 0');
+  if (!(renewMs > retryMs * (1 + JITTER))) problems.push('renew deadline must be > 1.2 × retry period');
+  if (!(leaseMs > renewMs)) problems.push('lease duration must be > renew deadline');
+  return problems;
+}
+
+export class LeaderElector {
+  private current: LeaderState = 'stopped';
+  private loop: Promise<void> | undefined;
+  private stopSignal = new AbortController();
+  private leadership: AbortController | undefined;
+  private deadline: Timer | undefined;
+  private observed: { record: LeaseRecord; at: number } | undefined;
+  private readonly random: Random;
+  private readonly log: Logger;
+
+  constructor(private readonly options: LeaderElectionOptions) {
+    const problems = validateLeaderTimings(options.leaseDurationMs, options.renewDeadlineMs, options.retryPeriodMs);
+    if (problems.length > 0) throw new Error(`leader election: ${problems.join('; ')}`);
+    this.random = options.random ?? systemRandom;
+    this.log = (options.logger ?? nullLogger).child({ component: 'leader-election', identity: options.identity });
+  }
+
+  get state(): LeaderState {
+    return this.current;
+  }
+
+  isLeader(): boolean {
+    return this.current === 'leader';
+  }
+
+  /** Starts campaigning in the background. */
+  start(): void {
+    if (this.loop) return;
+    this.stopSignal = new AbortController();
+    this.current = 'standby';
+    this.loop = this.run(this.stopSignal.signal);
+  }
+
+  /** Stops campaigning; a leader steps down and, if `release`, frees the lease for the others. */
+  async stop(options: { release: boolean }): Promise<void> {
+    if (!this.loop) return;
+    this.stopSignal.abort(new Error('leader election stopped'));
+    await this.loop;
+    this.loop = undefined;
+    const wasLeader = this.current === 'leader';
+    if (wasLeader) this.stepDown('stopping');
+    this.current = 'stopped';
+    if (wasLeader && options.release) await this.release();
+  }
+
+  private async run(stop: AbortSignal): Promise<void> {
+    while (!stop.aborted) {
+      await this.attempt();
+      const period = this.current === 'leader' ? this.options.retryPeriodMs : this.jittered();
+      try {
+        await sleep(this.options.clock, period, stop);
+      } catch {
+        return; // stopped
+      }
+    }
+  }
+
+  private jittered(): number {
+    return Math.round(this.options.retryPeriodMs * (1 + JITTER * this.random()));
+  }
+
+  private async attempt(): Promise<void> {
+    const attempt = new AbortController();
+    const timeout = this.options.clock.schedule(this.options.renewDeadlineMs, () => attempt.abort());
+    try {
+      const outcome = await this.tryAcquireOrRenew(attempt.signal);
+      if (outcome === 'held' && this.current === 'leader') this.stepDown('another replica holds the lease');
+      if (outcome === 'ok') this.onRenewed();
+    } catch (err: unknown) {
+      const level = isConflict(err) ? 'debug' : 'warn';
+      this.log[level]('lease acquire/renew failed', { error: describeError(err), state: this.current });
+    } finally {
+      timeout.cancel();
+    }
+  }
+
+  private async tryAcquireOrRenew(signal: AbortSignal): Promise<'ok' | 'held'> {
+    const { api, clock, identity } = this.options;
+    const now = clock.now();
+    const existing = await api.get(signal);
+    const leaseDurationSeconds = Math.ceil(this.options.leaseDurationMs / 1000);
+    if (!existing) {
+      const created = await api.create(
+        { holderIdentity: identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 },
+        signal,
+      );
+      this.observe(created, clock.now());
+      return 'ok';
+    }
+    this.observe(existing, now);
+    const mine = existing.holderIdentity === identity;
+    if (!mine && existing.holderIdentity !== '' && !this.expired(existing, now)) return 'held';
+    const updated = await api.update(
+      {
+        holderIdentity: identity,
+        leaseDurationSeconds,
+        acquireTime: mine ? existing.acquireTime : now,
+        renewTime: now,
+        leaseTransitions: mine ? existing.leaseTransitions : existing.leaseTransitions + 1,
+        resourceVersion: existing.resourceVersion,
+      },
+      signal,
+    );
+    this.observe(updated, clock.now());
+    return 'ok';
+  }
+
+  /** Remembers when we first saw this version of the record (on our clock). */
+  private observe(record: LeaseRecord, at: number): void {
+    const prev = this.observed?.record;
+    const same =
+      prev &&
+      prev.holderIdentity === record.holderIdentity &&
+      prev.renewTime === record.renewTime &&
+      prev.resourceVersion === record.resourceVersion;
+    if (!same) this.observed = { record, at };
+  }
+
+  private expired(record: LeaseRecord, now: number): boolean {
+    const seenAt = this.observed?.at ?? now;
+    return seenAt + record.leaseDurationSeconds * 1000 <= now;
+  }
+
+  private onRenewed(): void {
+    this.deadline?.cancel();
+    this.deadline = this.options.clock.schedule(this.options.renewDeadlineMs, () =>
+      this.stepDown('could not renew the lease within the renew deadline'),
+    );
+    if (this.current === 'leader') return;
+    this.current = 'leader';
+    this.leadership = new AbortController();
+    this.log.info('became leader');
+    this.options.onStartedLeading(this.leadership.signal);
+  }
+
+  private stepDown(reason: string): void {
+    this.deadline?.cancel();
+    this.deadline = undefined;
+    if (this.current !== 'leader') return;
+    this.current = this.stopSignal.signal.aborted ? 'stopped' : 'standby';
+    this.leadership?.abort(new Error(`leadership lost: ${reason}`));
+    this.leadership = undefined;
+    this.log.warn('stopped leading', { reason });
+    this.options.onStoppedLeading();
+  }
+
+  /** Frees the lease if we still hold it; failures are logged, the lease then simply expires. */
+  private async release(): Promise<void> {
+    const attempt = new AbortController();
+    const timeout = this.options.clock.schedule(this.options.renewDeadlineMs, () => attempt.abort());
+    try {
+      const existing = await this.options.api.get(attempt.signal);
+      if (!existing || existing.holderIdentity !== this.options.identity) return;
+      await this.options.api.update(
+        { ...existing, holderIdentity: '', leaseDurationSeconds: 1, renewTime: this.options.clock.now() },
+        attempt.signal,
+      );
+      this.log.info('released the lease');
+    } catch (err: unknown) {
+      this.log.warn('could not release the lease; it will expire', { error: describeError(err) });
+    } finally {
+      timeout.cancel();
+    }
+  }
+}

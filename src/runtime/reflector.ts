@@ -1,0 +1,248 @@
+// List-then-watch for one resource type (and namespace), kept alive for ever:
+// - the first list fills a cache and marks the reflector synced; events then flow from the list's
+//   resourceVersion, so nothing is missed between list and watch;
+// - a watch that ends after running a while (server timeout, API server restart, idle timeout) is resumed at
+//   once from the last resourceVersion seen; one that fails quickly is retried with backoff (1 s doubling to
+//   30 s, reset by any event); 410 Gone (history compacted) forces a fresh list;
+// - after a re-list the cache is diffed: changed objects are delivered as MODIFIED and objects that vanished
+//   while we were not watching as DELETED, so no deletion is lost across an outage.
+// Nothing here ever exits the process: every failure is logged, counted and retried.
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { KeyedBackoff, type BackoffOptions } from './backoff.js';
+import { sleep, type Clock, type Random } from './clock.js';
+import { describeError } from './errors.js';
+import { nullLogger, type Logger } from './logger.js';
+import type { WatchObserver } from './metrics.js';
+import { objectKey } from './keys.js';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+
+export interface ListResult {
+  items: KubernetesObject[];
+  resourceVersion: string;
+}
+
+/** Raw list and watch calls; the real one is in list-watch.ts, tests use a fake. */
+export interface ListWatchSource {
+  list(signal: AbortSignal): Promise<ListResult>;
+  /**
+   * Watches from `resourceVersion`, calling `onEvent` for every event (including BOOKMARK and ERROR); resolves
+   * when the server ends the watch, rejects on a failure. Must end when `signal` aborts.
+   */
+  watch(resourceVersion: string, onEvent: (type: string, object: unknown) => void, signal: AbortSignal): Promise<void>;
+}
+
+/** Receives changes; must not throw (a throw is logged and the watch carries on). */
+export type ReflectorHandler = (type: WatchEventType, object: KubernetesObject) => void;
+
+export interface ReflectorOptions {
+  /** For logs and metrics, e.g. `deployments.apps/v1`. */
+  name: string;
+  source: ListWatchSource;
+  clock: Clock;
+  random?: Random;
+  logger?: Logger;
+  observer?: WatchObserver;
+  /** `metadata` keeps only apiVersion, kind and metadata in the cache (e.g. for Secrets). */
+  cache: 'full' | 'metadata';
+  backoff?: BackoffOptions;
+  /** A watch that ends sooner than this without delivering anything counts as a failure. */
+  minWatchMs?: number;
+}
+
+/** Signals that the resourceVersion is too old: list again. */
+export class GoneError extends Error {
+  constructor(message = 'resource version too old (410 Gone)', options?: ErrorOptions) {
+    super(message, options);
+    this.name = 'GoneError';
+  }
+}
+
+const BACKOFF_KEY = 'watch';
+
+export class Reflector {
+  private readonly store = new Map<string, KubernetesObject>();
+  private readonly handlers: ReflectorHandler[] = [];
+  private readonly backoff: KeyedBackoff;
+  private readonly log: Logger;
+  private synced = false;
+  private stopper: AbortController | undefined;
+  private loop: Promise<void> | undefined;
+  private resourceVersion: string | undefined;
+
+  constructor(private readonly options: ReflectorOptions) {
+    this.backoff = new KeyedBackoff(
+      options.backoff ?? { baseMs: 1000, maxMs: 30_000, jitter: 0.1, random: options.random },
+    );
+    this.log = (options.logger ?? nullLogger).child({ component: 'reflector', resource: options.name });
+  }
+
+  get name(): string {
+    return this.options.name;
+  }
+
+  /** Handlers added after the first list get every cached object as ADDED first. */
+  addHandler(handler: ReflectorHandler): void {
+    this.handlers.push(handler);
+    for (const object of this.store.values()) this.deliver(handler, 'ADDED', object);
+  }
+
+  /** True once the first list has completed (stays true across later re-lists). */
+  hasSynced(): boolean {
+    return this.synced;
+  }
+
+  keys(): string[] {
+    return [...this.store.keys()];
+  }
+
+  /** The cached object; it is shared: copy it (structuredClone) before editing. */
+  get(key: string): KubernetesObject | undefined {
+    return this.store.get(key);
+  }
+
+  list(): KubernetesObject[] {
+    return [...this.store.values()];
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopper = new AbortController();
+    this.loop = this.run(this.stopper.signal);
+  }
+
+  async stop(): Promise<void> {
+    this.stopper?.abort(new Error('reflector stopped'));
+    await this.loop;
+    this.loop = undefined;
+  }
+
+  private async run(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      let quickFailure: boolean;
+      try {
+        if (this.resourceVersion === undefined) await this.relist(signal);
+        quickFailure = await this.watchOnce(signal);
+      } catch (err: unknown) {
+        if (signal.aborted) return;
+        if (err instanceof GoneError) {
+          this.log.info('watch expired; listing again');
+          this.resourceVersion = undefined;
+          continue;
+        }
+        this.options.observer?.failed();
+        this.log.warn('list/watch failed; retrying', { error: describeError(err) });
+        quickFailure = true;
+      }
+      if (quickFailure && !(await this.pause(signal))) return;
+    }
+  }
+
+  /** Waits out the backoff; false when stopped meanwhile. */
+  private async pause(signal: AbortSignal): Promise<boolean> {
+    try {
+      await sleep(this.options.clock, this.backoff.next(BACKOFF_KEY), signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  private async relist(signal: AbortSignal): Promise<void> {
+    const result = await this.options.source.list(signal);
+    this.options.observer?.restarted('list');
+    this.replace(result.items);
+    this.resourceVersion = result.resourceVersion;
+    this.backoff.forget(BACKOFF_KEY);
+    if (!this.synced) this.log.info('synced', { objects: this.store.size });
+    this.synced = true;
+  }
+
+  /** Runs one watch; returns true when it ended quickly without delivering anything (a failure to back off). */
+  private async watchOnce(stop: AbortSignal): Promise<boolean> {
+    const started = this.options.clock.now();
+    // The source may swallow exceptions thrown from its callback (client-node's Watch does), so an ERROR event
+    // is recorded and ends this watch through its own abort signal instead.
+    const current = new AbortController();
+    const onStop = (): void => current.abort(stop.reason);
+    stop.addEventListener('abort', onStop, { once: true });
+    let failure: Error | undefined;
+    let delivered = false;
+    this.options.observer?.restarted('watch');
+    try {
+      await this.options.source.watch(
+        this.resourceVersion ?? '',
+        (type, object) => {
+          if (failure || current.signal.aborted) return;
+          delivered = true;
+          this.backoff.forget(BACKOFF_KEY);
+          failure = this.onWatchEvent(type, object);
+          if (failure) current.abort(failure);
+        },
+        current.signal,
+      );
+    } catch (err: unknown) {
+      if (!failure) throw err;
+    } finally {
+      stop.removeEventListener('abort', onStop);
+    }
+    if (failure) throw failure;
+    const lasted = this.options.clock.now() - started;
+    return !delivered && lasted < (this.options.minWatchMs ?? 1000);
+  }
+
+  /** Applies one event; returns an error when the event says the watch must end. */
+  private onWatchEvent(type: string, raw: unknown): Error | undefined {
+    this.options.observer?.event();
+    if (type === 'ERROR') {
+      const code = typeof raw === 'object' && raw !== null && 'code' in raw ? raw.code : undefined;
+      return code === 410 ? new GoneError() : new Error(`watch error event (code ${String(code)})`);
+    }
+    if (typeof raw !== 'object' || raw === null) return undefined;
+    const object = raw as KubernetesObject;
+    const rv = object.metadata?.resourceVersion;
+    if (rv) this.resourceVersion = rv;
+    if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return undefined; // BOOKMARK
+    const key = objectKey(object);
+    if (type === 'DELETED') this.store.delete(key);
+    else this.store.set(key, this.slim(object));
+    this.emit(type, object);
+    return undefined;
+  }
+
+  private replace(items: KubernetesObject[]): void {
+    const seen = new Set<string>();
+    for (const item of items) {
+      const key = objectKey(item);
+      seen.add(key);
+      const old = this.store.get(key);
+      this.store.set(key, this.slim(item));
+      if (!old) this.emit('ADDED', item);
+      else if (old.metadata?.resourceVersion !== item.metadata?.resourceVersion) this.emit('MODIFIED', item);
+    }
+    for (const [key, old] of [...this.store]) {
+      if (seen.has(key)) continue;
+      this.store.delete(key);
+      this.emit('DELETED', old);
+    }
+  }
+
+  private slim(object: KubernetesObject): KubernetesObject {
+    const metadata = object.metadata ? { ...object.metadata } : undefined;
+    if (metadata) delete metadata.managedFields;
+    if (this.options.cache === 'metadata') return { apiVersion: object.apiVersion, kind: object.kind, metadata };
+    return { ...object, metadata };
+  }
+
+  private emit(type: WatchEventType, object: KubernetesObject): void {
+    for (const handler of this.handlers) this.deliver(handler, type, object);
+  }
+
+  private deliver(handler: ReflectorHandler, type: WatchEventType, object: KubernetesObject): void {
+    try {
+      handler(type, object);
+    } catch (err: unknown) {
+      this.log.error('event handler threw', { error: describeError(err), key: objectKey(object) });
+    }
+  }
+}

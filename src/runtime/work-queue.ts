@@ -1,0 +1,165 @@
+// A keyed work queue in the manner of client-go's: a key waiting in the queue is held once however often it is
+// added (coalescing), a key being processed is never handed to a second worker, and a key added while it is
+// being processed is queued again when its worker calls done().
+import { abortReason, type Clock, type Timer } from './clock.js';
+import { KeyedBackoff, defaultReconcileBackoff, type BackoffOptions } from './backoff.js';
+
+/** Observes the queue; the metrics adapter implements it. */
+export interface WorkQueueObserver {
+  depth(depth: number): void;
+  added(): void;
+  retried(): void;
+}
+
+export interface WorkQueueOptions {
+  clock: Clock;
+  backoff?: BackoffOptions;
+  observer?: WorkQueueObserver;
+}
+
+type Waiter = (key: string | undefined) => void;
+
+export class WorkQueue {
+  private readonly order: string[] = [];
+  /** Keys that need processing (queued, or re-added while in flight). */
+  private readonly dirty = new Set<string>();
+  private readonly processing = new Set<string>();
+  private readonly waiters: Waiter[] = [];
+  /** At most one delayed add per key: the earliest wins. */
+  private readonly delayed = new Map<string, { due: number; timer: Timer }>();
+  private readonly backoff: KeyedBackoff;
+  private readonly clock: Clock;
+  private readonly observer: WorkQueueObserver | undefined;
+  private shuttingDown = false;
+
+  constructor(options: WorkQueueOptions) {
+    this.clock = options.clock;
+    this.backoff = new KeyedBackoff(options.backoff ?? defaultReconcileBackoff);
+    this.observer = options.observer;
+  }
+
+  /** Queues `key` now. */
+  add(key: string): void {
+    if (this.shuttingDown || this.dirty.has(key)) return;
+    this.dirty.add(key);
+    this.observer?.added();
+    if (this.processing.has(key)) return;
+    this.enqueue(key);
+  }
+
+  /** Queues `key` after `ms`; an earlier pending delayed add of the same key is kept. */
+  addAfter(key: string, ms: number): void {
+    if (this.shuttingDown) return;
+    if (ms <= 0) {
+      this.add(key);
+      return;
+    }
+    const due = this.clock.now() + ms;
+    const existing = this.delayed.get(key);
+    if (existing && existing.due <= due) return;
+    existing?.timer.cancel();
+    const timer = this.clock.schedule(ms, () => {
+      this.delayed.delete(key);
+      this.add(key);
+    });
+    this.delayed.set(key, { due, timer });
+  }
+
+  /** Queues `key` after its next backoff delay; returns the delay. */
+  addRateLimited(key: string): number {
+    const delay = this.backoff.next(key);
+    this.observer?.retried();
+    this.addAfter(key, delay);
+    return delay;
+  }
+
+  /** Resets the backoff of `key` (after a success, or when it is deliberately scheduled later). */
+  forget(key: string): void {
+    this.backoff.forget(key);
+  }
+
+  /** Consecutive failures recorded for `key`. */
+  retries(key: string): number {
+    return this.backoff.retries(key);
+  }
+
+  /**
+   * Waits for the next key and marks it in flight; the caller must call done(key) afterwards.
+   * Resolves undefined when the queue shuts down or `signal` is aborted.
+   */
+  get(signal?: AbortSignal): Promise<string | undefined> {
+    if (signal?.aborted) return Promise.resolve(undefined);
+    const key = this.take();
+    if (key !== undefined || this.shuttingDown) return Promise.resolve(key);
+    return new Promise((resolve) => {
+      const waiter: Waiter = (k) => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve(k);
+      };
+      const onAbort = (): void => {
+        const i = this.waiters.indexOf(waiter);
+        if (i >= 0) this.waiters.splice(i, 1);
+        resolve(undefined);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.waiters.push(waiter);
+    });
+  }
+
+  /** Marks `key` finished; if it was added again meanwhile, it is queued again. */
+  done(key: string): void {
+    this.processing.delete(key);
+    if (this.dirty.has(key) && !this.shuttingDown) this.enqueue(key);
+  }
+
+  /** Keys waiting (not in flight). */
+  len(): number {
+    return this.order.length;
+  }
+
+  /** Keys currently handed out to workers. */
+  inFlight(): number {
+    return this.processing.size;
+  }
+
+  isShuttingDown(): boolean {
+    return this.shuttingDown;
+  }
+
+  /** Stops accepting keys, cancels delayed adds and releases every waiting get(). */
+  shutDown(): void {
+    this.shuttingDown = true;
+    for (const { timer } of this.delayed.values()) timer.cancel();
+    this.delayed.clear();
+    for (const waiter of this.waiters.splice(0)) waiter(undefined);
+  }
+
+  private enqueue(key: string): void {
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      this.dirty.delete(key);
+      this.processing.add(key);
+      waiter(key);
+      return;
+    }
+    this.order.push(key);
+    this.observer?.depth(this.order.length);
+  }
+
+  private take(): string | undefined {
+    const key = this.order.shift();
+    if (key === undefined) return undefined;
+    this.dirty.delete(key);
+    this.processing.add(key);
+    this.observer?.depth(this.order.length);
+    return key;
+  }
+}
+
+/** Rejects with the abort reason when `signal` aborts; for races against long waits. */
+export function whenAborted(signal: AbortSignal): Promise<never> {
+  return new Promise((_, reject) => {
+    if (signal.aborted) reject(abortReason(signal));
+    else signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
+  });
+}
