@@ -1,0 +1,81 @@
+// The control API for tests, under /__emulator. Not part of Cloudflare's API: no auth, no limits,
+// no faults, not counted.
+import type { Emulator } from './emulator.js';
+import type { FaultRule } from './faults.js';
+import { connect } from './handlers/tunnels.js';
+import type { RateLimitSettings } from './rate-limit.js';
+import { Router } from './router.js';
+import type { SeedInput } from './state.js';
+
+export const CONTROL_PREFIX = '/__emulator';
+
+export interface ControlResponse {
+  status: number;
+  body: unknown;
+}
+
+type ControlHandler = (emulator: Emulator, params: Record<string, string>, body: unknown) => ControlResponse;
+
+const ok = (body: unknown = { ok: true }): ControlResponse => ({ status: 200, body });
+const bad = (message: string): ControlResponse => ({ status: 400, body: { error: message } });
+
+export interface ConnectorsRequest {
+  replicas: number;
+  /** Replicas reconnect right after a connections cleanup, as running cloudflared would. */
+  reconnectOnCleanup?: boolean;
+}
+
+const setConnectors: ControlHandler = (emulator, params, body) => {
+  const tunnel = emulator.state.tunnels.get(params['tunnel_id'] ?? '');
+  if (!tunnel) return { status: 404, body: { error: 'no such tunnel' } };
+  const request = body as ConnectorsRequest;
+  if (!Number.isInteger(request?.replicas) || request.replicas < 0) return bad('replicas must be a whole number');
+  connect(emulator.state, tunnel, request.replicas);
+  tunnel.reconnectOnCleanup = request.reconnectOnCleanup ? request.replicas : 0;
+  return ok({ tunnelId: tunnel.id, connectors: tunnel.connectors.length });
+};
+
+const setRateLimit: ControlHandler = (emulator, _params, body) => {
+  const settings = body as RateLimitSettings;
+  if (!(settings?.limit > 0) || !(settings?.windowMs > 0)) return bad('limit and windowMs must be positive');
+  emulator.limiter.reset({ limit: settings.limit, windowMs: settings.windowMs });
+  return ok(emulator.limiter.settings);
+};
+
+const addFault: ControlHandler = (emulator, _params, body) => {
+  try {
+    return ok(emulator.faults.add(body as FaultRule));
+  } catch (err) {
+    return bad(err instanceof Error ? err.message : 'bad fault rule');
+  }
+};
+
+export function controlRouter(): Router<ControlHandler> {
+  return new Router<ControlHandler>()
+    .add('GET', '/health', () => ok())
+    .add('POST', '/reset', (e, _p, body) => {
+      e.reset((body as { seed?: SeedInput } | undefined)?.seed);
+      return ok();
+    })
+    .add('POST', '/seed', (e, _p, body) => ok(e.state.seed(body ?? {})))
+    .add('GET', '/state', (e) => ok(e.state.snapshot()))
+    .add('GET', '/calls', (e) => ok(e.callStats()))
+    .add('DELETE', '/calls', (e) => {
+      e.clearCalls();
+      return ok();
+    })
+    .add('GET', '/faults', (e) => ok(e.faults.list()))
+    .add('POST', '/faults', addFault)
+    .add('DELETE', '/faults', (e) => {
+      e.faults.clear();
+      return ok();
+    })
+    .add('PUT', '/tunnels/:tunnel_id/connectors', setConnectors)
+    .add('PUT', '/rate-limit', setRateLimit)
+    .add('POST', '/clock', (e, _p, body) => {
+      const advanceMs = (body as { advanceMs?: number } | undefined)?.advanceMs;
+      if (typeof advanceMs !== 'number' || advanceMs < 0) return bad('advanceMs must be a non-negative number');
+      e.advanceClock(advanceMs);
+      return ok({ now: new Date(e.now()).toISOString() });
+    });
+}
