@@ -36,7 +36,12 @@ describe('withDefaults', () => {
     const out = withDefaults(spec);
     expect(out.tunnel).toEqual({ adopt: { id: 'x' } });
     expect(out.configSource).toBe('cloudflare');
-    expect(out.cloudflared).toMatchObject({ replicas: 0, protocol: 'quic', logLevel: 'debug', image: 'mirror/cloudflared:1' });
+    expect(out.cloudflared).toMatchObject({
+      replicas: 0,
+      protocol: 'quic',
+      logLevel: 'debug',
+      image: 'mirror/cloudflared:1',
+    });
     expect(out.originRequest).toEqual({ noTLSVerify: false, caPoolSecretRef: { name: 'ca', key: 'ca.crt' } });
     expect(out.fallbackService).toBe('http_status:503');
     expect(out.dns.adoptUnmanaged).toBe(true);

@@ -86,7 +86,8 @@ export function desiredTunnelName(tunnel: TunnelLike): string | undefined {
 }
 
 /** The credentials the operator uses to call Cloudflare: an API token, or a global API key with its email. */
-export type CredentialKeys = { kind: 'token'; tokenKey: string } | { kind: 'globalKey'; apiKeyKey: string; emailKey: string };
+export type CredentialKeys =
+  { kind: 'token'; tokenKey: string } | { kind: 'globalKey'; apiKeyKey: string; emailKey: string };
 
 /** Which Secret keys hold the Cloudflare credentials (the global key wins when both are configured). */
 export function credentialKeys(ref: CredentialsSecretRef): CredentialKeys {

@@ -12,7 +12,12 @@ import {
 
 // [pattern, accepted values, refused values]
 const cases: [string, string, string[], string[]][] = [
-  ['account ID', ACCOUNT_ID_PATTERN, ['0123456789abcdef0123456789abcdef'], ['0123', 'ABCDEF0123456789abcdef0123456789', '']],
+  [
+    'account ID',
+    ACCOUNT_ID_PATTERN,
+    ['0123456789abcdef0123456789abcdef'],
+    ['0123', 'ABCDEF0123456789abcdef0123456789', ''],
+  ],
   [
     'UUID',
     UUID_PATTERN,
@@ -44,7 +49,16 @@ const cases: [string, string, string[], string[]][] = [
       'cloudflared:2026.8.2@sha256:' + 'b'.repeat(64),
       'my_registry/cloud__flared',
     ],
-    ['', 'a b', 'cloudflared:1:2', 'cloudflared@sha256:abc', 'cloudflared:', '/cloudflared', 'cloudflared/', 'Cloud/Flared'],
+    [
+      '',
+      'a b',
+      'cloudflared:1:2',
+      'cloudflared@sha256:abc',
+      'cloudflared:',
+      '/cloudflared',
+      'cloudflared/',
+      'Cloud/Flared',
+    ],
   ],
   [
     'fallback service',
@@ -53,13 +67,24 @@ const cases: [string, string, string[], string[]][] = [
       'http_status:404',
       'http_status:503',
       'http://maintenance.shop.svc.cluster.local',
-      'https://maintenance:8443/down',
+      'https://maintenance:8443',
       'tcp://10.0.0.1:5432',
       'http://[::1]:8080',
       'unix:/run/app.sock',
       'unix+tls:/run/app.sock',
     ],
-    ['http_status:999', 'http_status:40', 'ftp://x', 'http://', 'hello_world', 'nothing', 'http://a b', ''],
+    [
+      'http_status:999',
+      'http_status:40',
+      'ftp://x',
+      'http://',
+      'https://maintenance:8443/down',
+      'http://m:80/',
+      'hello_world',
+      'nothing',
+      'http://a b',
+      '',
+    ],
   ],
 ];
 

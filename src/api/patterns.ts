@@ -33,11 +33,11 @@ export const IMAGE_PATTERN =
   '(:[A-Za-z0-9_][-A-Za-z0-9_.]{0,127})?(@sha256:[a-f0-9]{64})?$';
 
 /**
- * The catch-all service: an HTTP status (`http_status:404`), an http(s) or tcp URL with a host, or a
- * unix socket (`unix:/path`, `unix+tls:/path`).
+ * The catch-all service: an HTTP status (`http_status:404`), an http(s) or tcp URL of a host and optional
+ * port (cloudflared refuses a path: requests keep their own), or a unix socket (`unix:/path`, `unix+tls:/path`).
  */
 export const FALLBACK_SERVICE_PATTERN =
-  '^(http_status:[1-5][0-9][0-9]|(https?|tcp)://[-a-zA-Z0-9.\\[\\]:]+(/[^\\s]*)?|unix(\\+tls)?:/[^\\s]+)$';
+  '^(http_status:[1-5][0-9][0-9]|(https?|tcp)://[-a-zA-Z0-9.\\[\\]:]+|unix(\\+tls)?:/[^\\s]+)$';
 
 /** Compiles one of the patterns above for use in TypeScript. */
 export function compile(pattern: string): RegExp {

@@ -4,7 +4,14 @@ import type { V1Deployment, V1PodSpec } from '@kubernetes/client-node';
 import { CONFIG_HASH_ANNOTATION } from '../api/constants.js';
 import { withDefaults, type DefaultedTunnelSpec } from '../api/defaults.js';
 import type { ConfigSource, TunnelLike } from '../api/types.js';
-import { commonLabels, objectMeta, objectNames, selectorLabels, type ObjectNames, type RenderContext } from './names.js';
+import {
+  commonLabels,
+  objectMeta,
+  objectNames,
+  selectorLabels,
+  type ObjectNames,
+  type RenderContext,
+} from './names.js';
 import { POD_SECURITY_CONTEXT, cloudflaredContainer, volumes } from './pod.js';
 
 export interface DeploymentOptions extends RenderContext {

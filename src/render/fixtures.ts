@@ -36,5 +36,10 @@ export function sampleClusterTunnel(overrides: Partial<TunnelSpec> = {}): Cluste
 /** A route to a Service named after the hostname's first label (`wild` for a wildcard). */
 export function route(hostname: string, extra: Partial<Route> = {}): Route {
   const service = hostname.replace(/^\*\./, 'wild.').split('.')[0] ?? 'svc';
-  return { hostname, service: `http://${service}.shop.svc.cluster.local:80`, source: `Service shop/${service}`, ...extra };
+  return {
+    hostname,
+    service: `http://${service}.shop.svc.cluster.local:80`,
+    source: `Service shop/${service}`,
+    ...extra,
+  };
 }

@@ -61,5 +61,5 @@ export function toRemoteOriginRequest(options: CloudflaredOriginRequest): Remote
     const value = options[key];
     if (value !== undefined) out[key] = durationSeconds(value);
   }
-  return out as RemoteOriginRequest;
+  return out;
 }

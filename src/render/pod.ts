@@ -78,7 +78,11 @@ export function volumes(spec: DefaultedTunnelSpec, mode: ConfigSource, names: Ob
   if (mode === 'local') {
     out.push({
       name: 'config',
-      configMap: { name: names.configMap, items: [{ key: CONFIG_FILE, path: CONFIG_FILE }], defaultMode: READ_ONLY_MODE },
+      configMap: {
+        name: names.configMap,
+        items: [{ key: CONFIG_FILE, path: CONFIG_FILE }],
+        defaultMode: READ_ONLY_MODE,
+      },
     });
     out.push({
       name: 'credentials',
@@ -93,13 +97,21 @@ export function volumes(spec: DefaultedTunnelSpec, mode: ConfigSource, names: Ob
   if (ca) {
     out.push({
       name: 'ca-pool',
-      secret: { secretName: ca.name, items: [{ key: ca.key ?? CA_POOL_FILE, path: CA_POOL_FILE }], defaultMode: READ_ONLY_MODE },
+      secret: {
+        secretName: ca.name,
+        items: [{ key: ca.key ?? CA_POOL_FILE, path: CA_POOL_FILE }],
+        defaultMode: READ_ONLY_MODE,
+      },
     });
   }
   return out;
 }
 
-const MOUNT_PATHS: Record<string, string> = { config: CONFIG_DIR, credentials: CREDENTIALS_DIR, 'ca-pool': CA_POOL_DIR };
+const MOUNT_PATHS: Record<string, string> = {
+  config: CONFIG_DIR,
+  credentials: CREDENTIALS_DIR,
+  'ca-pool': CA_POOL_DIR,
+};
 
 function volumeMounts(podVolumes: V1Volume[]): V1VolumeMount[] {
   return podVolumes.map((volume) => ({ name: volume.name, mountPath: MOUNT_PATHS[volume.name] ?? '', readOnly: true }));

@@ -138,8 +138,16 @@ export const refusedAtCreate: AdmissionCase[] = [
     refusedWith: 'must be a valid image reference',
   },
   { name: 'unknown pull policy', spec: withCloudflared({ imagePullPolicy: 'Sometimes' }), refusedWith: 'Unsupported' },
-  { name: 'negative replicas', spec: withCloudflared({ replicas: -1 }), refusedWith: 'should be greater than or equal to 0' },
-  { name: 'too many replicas', spec: withCloudflared({ replicas: 51 }), refusedWith: 'should be less than or equal to 50' },
+  {
+    name: 'negative replicas',
+    spec: withCloudflared({ replicas: -1 }),
+    refusedWith: 'should be greater than or equal to 0',
+  },
+  {
+    name: 'too many replicas',
+    spec: withCloudflared({ replicas: 51 }),
+    refusedWith: 'should be less than or equal to 50',
+  },
   { name: 'replicas as a string', spec: withCloudflared({ replicas: 'two' }), refusedWith: 'replicas' },
   { name: 'unknown protocol', spec: withCloudflared({ protocol: 'h3' }), refusedWith: 'Unsupported value' },
   { name: 'unknown log level', spec: withCloudflared({ logLevel: 'trace' }), refusedWith: 'Unsupported value' },
@@ -179,6 +187,11 @@ export const refusedAtCreate: AdmissionCase[] = [
   {
     name: 'fallback with an unsupported scheme',
     spec: withSection({ fallbackService: 'ftp://files.internal' }),
+    refusedWith: 'must be http_status:NNN',
+  },
+  {
+    name: 'fallback URL with a path (cloudflared refuses it)',
+    spec: withSection({ fallbackService: 'https://maintenance.shop.svc:8443/down' }),
     refusedWith: 'must be http_status:NNN',
   },
   {
@@ -268,7 +281,7 @@ export const accepted: AdmissionCase[] = [
         disableChunkedEncoding: false,
         noHappyEyeballs: true,
       },
-      fallbackService: 'https://maintenance.shop.svc.cluster.local:8443/down',
+      fallbackService: 'https://maintenance.shop.svc.cluster.local:8443',
       dns: { adoptUnmanaged: true },
     },
   },
