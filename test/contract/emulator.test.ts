@@ -1,0 +1,94 @@
+// Wire-level checks of the emulator itself: the shapes the SDK and the gateway rely on.
+import { ACCOUNT_ID, FREE_ZONE, raw, useEmulator } from './support.js';
+
+describe('emulator wire format', () => {
+  const emulator = useEmulator();
+
+  it('wraps results in the v4 envelope with result_info on lists', async () => {
+    const { status, body } = await raw(emulator(), 'GET', '/zones?per_page=1&page=2');
+    expect(status).toBe(200);
+    expect(body).toMatchObject({
+      success: true,
+      errors: [],
+      messages: [],
+      result_info: { page: 2, per_page: 5, count: 0, total_count: 2, total_pages: 1 },
+    });
+  });
+
+  it('answers a malformed Authorization header with 400 / 6003 and its error chain', async () => {
+    const { status, body } = await raw(emulator(), 'GET', '/zones', { headers: { authorization: 'Token x' } });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({
+      success: false,
+      result: null,
+      errors: [{ code: 6003, error_chain: [{ code: 6111 }] }],
+    });
+  });
+
+  it('answers missing credentials with 400 / 9106', async () => {
+    const response = await fetch(`${emulator().apiBaseUrl}/zones`);
+    expect(response.status).toBe(400);
+    expect(await response.json()).toMatchObject({ errors: [{ code: 9106 }] });
+  });
+
+  it('answers an unknown route with 400 / 7003 + 7000', async () => {
+    const { status, body } = await raw(emulator(), 'GET', '/nothing/here');
+    expect(status).toBe(400);
+    expect((body['errors'] as { code: number }[]).map((e) => e.code)).toEqual([7003, 7000]);
+  });
+
+  it('refuses to delete a tunnel with active connections (400 / 1022)', async () => {
+    const created = await raw(emulator(), 'POST', `/accounts/${ACCOUNT_ID}/cfd_tunnel`, { body: { name: 't' } });
+    const id = (created.body['result'] as { id: string }).id;
+    await emulator().control.setConnectors(id, 1);
+    const { status, body } = await raw(emulator(), 'DELETE', `/accounts/${ACCOUNT_ID}/cfd_tunnel/${id}`);
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ errors: [{ code: 1022 }] });
+  });
+
+  it('filters tunnels by is_deleted', async () => {
+    const base = `/accounts/${ACCOUNT_ID}/cfd_tunnel`;
+    const a = await raw(emulator(), 'POST', base, { body: { name: 'a' } });
+    await raw(emulator(), 'POST', base, { body: { name: 'b' } });
+    await raw(emulator(), 'DELETE', `${base}/${(a.body['result'] as { id: string }).id}`);
+    const names = async (q: string) =>
+      ((await raw(emulator(), 'GET', `${base}${q}`)).body['result'] as { name: string }[]).map((t) => t.name);
+    expect(await names('?is_deleted=false')).toEqual(['b']);
+    expect(await names('?is_deleted=true')).toEqual(['a']);
+    expect(await names('')).toEqual(['a', 'b']);
+  });
+
+  it('applies nothing of a batch whose delete names a missing record', async () => {
+    const { status, body } = await raw(emulator(), 'POST', `/zones/${FREE_ZONE.id}/dns_records/batch`, {
+      body: {
+        posts: [{ type: 'CNAME', name: 'a', content: 'x.cfargotunnel.com', proxied: true, ttl: 1 }],
+        deletes: [{ id: 'ffffffffffffffffffffffffffffffff' }],
+      },
+    });
+    expect(status).toBe(400);
+    expect(body).toMatchObject({ errors: [{ code: 81044 }] });
+    expect((await emulator().control.state()).records).toEqual([]);
+  });
+
+  it('completes relative names with the zone and returns the batch result by section', async () => {
+    const { body } = await raw(emulator(), 'POST', `/zones/${FREE_ZONE.id}/dns_records/batch`, {
+      body: { posts: [{ type: 'CNAME', name: 'www', content: 'x.cfargotunnel.com.', proxied: true, ttl: 1 }] },
+    });
+    expect(body['result']).toMatchObject({
+      deletes: [],
+      patches: [],
+      puts: [],
+      posts: [{ name: 'www.example.com', content: 'x.cfargotunnel.com', proxied: true, ttl: 1, comment: null }],
+    });
+  });
+
+  it('counts calls by route and resets to the seed', async () => {
+    await raw(emulator(), 'GET', '/zones');
+    await raw(emulator(), 'GET', `/zones/${FREE_ZONE.id}`);
+    const calls = await emulator().control.calls();
+    expect(calls.byRoute).toEqual({ 'GET /zones': 1, 'GET /zones/:zone_id': 1 });
+    expect(calls.byStatus).toEqual({ '200': 2 });
+    await emulator().control.reset();
+    expect((await emulator().control.calls()).total).toBe(0);
+  });
+});

@@ -1,0 +1,133 @@
+import { CloudflareApiError } from '../../src/cloudflare/errors.js';
+import { ACCOUNT_ID, callsTo, harness, useEmulator } from './support.js';
+
+describe('tunnels', () => {
+  const emulator = useEmulator();
+
+  it('creates a tunnel with a locally generated 32-byte secret', async () => {
+    const { gateway } = harness(emulator());
+    const { tunnel, secret } = await gateway.createTunnel({
+      accountId: ACCOUNT_ID,
+      name: 'ns-web',
+      configSource: 'local',
+    });
+    expect(tunnel).toMatchObject({ name: 'ns-web', accountTag: ACCOUNT_ID, configSource: 'local', status: 'inactive' });
+    expect(tunnel.deletedAt).toBeUndefined();
+    expect(Buffer.from(secret, 'base64')).toHaveLength(32);
+    const state = await emulator().control.state();
+    expect(state.tunnels.map((t) => t.id)).toEqual([tunnel.id]);
+    expect(JSON.stringify(state)).not.toContain(secret);
+  });
+
+  it('refuses a second live tunnel with the same name (409, code 1013)', async () => {
+    const { gateway } = harness(emulator());
+    await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'dup', configSource: 'cloudflare' });
+    const err = await gateway
+      .createTunnel({ accountId: ACCOUNT_ID, name: 'dup', configSource: 'cloudflare' })
+      .catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(CloudflareApiError);
+    expect(err).toMatchObject({ kind: 'conflict', status: 409 });
+    expect((err as CloudflareApiError).hasCode(1013)).toBe(true);
+  });
+
+  it('gets by ID and finds by name among live tunnels only', async () => {
+    const { gateway } = harness(emulator());
+    const { tunnel } = await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'edge', configSource: 'local' });
+    await expect(gateway.getTunnel(ACCOUNT_ID, tunnel.id)).resolves.toMatchObject({ id: tunnel.id, name: 'edge' });
+    await expect(gateway.findTunnelByName(ACCOUNT_ID, 'edge')).resolves.toMatchObject({ id: tunnel.id });
+    await expect(gateway.findTunnelByName(ACCOUNT_ID, 'edg')).resolves.toBeUndefined();
+    await expect(gateway.getTunnel(ACCOUNT_ID, '00000000-0000-4000-8000-000000000000')).resolves.toBeUndefined();
+
+    await gateway.deleteTunnel(ACCOUNT_ID, tunnel.id);
+    await expect(gateway.findTunnelByName(ACCOUNT_ID, 'edge')).resolves.toBeUndefined();
+    const deleted = await gateway.getTunnel(ACCOUNT_ID, tunnel.id);
+    expect(deleted?.deletedAt).toEqual(expect.any(String));
+    // The name is free again once the tunnel is deleted.
+    const again = await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'edge', configSource: 'local' });
+    await expect(gateway.findTunnelByName(ACCOUNT_ID, 'edge')).resolves.toMatchObject({ id: again.tunnel.id });
+  });
+
+  it('returns the tunnel token: base64 of {a, t, s}', async () => {
+    const { gateway } = harness(emulator());
+    const { tunnel, secret } = await gateway.createTunnel({
+      accountId: ACCOUNT_ID,
+      name: 'tok',
+      configSource: 'cloudflare',
+    });
+    const token = await gateway.getTunnelToken(ACCOUNT_ID, tunnel.id);
+    expect(JSON.parse(Buffer.from(token, 'base64').toString('utf8'))).toEqual({
+      a: ACCOUNT_ID,
+      t: tunnel.id,
+      s: secret,
+    });
+  });
+
+  it('lists connected cloudflared replicas', async () => {
+    const { gateway } = harness(emulator());
+    const { tunnel } = await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'conn', configSource: 'local' });
+    await emulator().control.setConnectors(tunnel.id, 2);
+    const connectors = await gateway.listTunnelConnectors(ACCOUNT_ID, tunnel.id);
+    expect(connectors).toHaveLength(2);
+    expect(connectors.every((c) => c.connections === 4)).toBe(true);
+    await expect(gateway.getTunnel(ACCOUNT_ID, tunnel.id)).resolves.toMatchObject({ status: 'healthy' });
+  });
+
+  it('deletes a tunnel with active connections by cleaning them up first', async () => {
+    const { gateway } = harness(emulator());
+    const { tunnel } = await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'busy', configSource: 'local' });
+    await emulator().control.setConnectors(tunnel.id, 3);
+    await emulator().control.clearCalls();
+
+    await expect(gateway.deleteTunnel(ACCOUNT_ID, tunnel.id)).resolves.toBe('deleted');
+
+    const routes = (await emulator().control.calls()).recent.map((c) => c.route);
+    expect(routes).toEqual([
+      'DELETE /accounts/:account_id/cfd_tunnel/:tunnel_id/connections',
+      'DELETE /accounts/:account_id/cfd_tunnel/:tunnel_id',
+    ]);
+    const state = await emulator().control.state();
+    expect(state.tunnels[0]?.deletedAt).toEqual(expect.any(String));
+    await expect(gateway.deleteTunnel(ACCOUNT_ID, tunnel.id)).resolves.toBe('alreadyGone');
+  });
+
+  it('gives up, typed, when replicas keep reconnecting (code 1022)', async () => {
+    const { gateway } = harness(emulator());
+    const { tunnel } = await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'sticky', configSource: 'local' });
+    await emulator().control.setConnectors(tunnel.id, 1, { reconnectOnCleanup: true });
+    await emulator().control.clearCalls();
+    const err = await gateway.deleteTunnel(ACCOUNT_ID, tunnel.id).catch((e: unknown) => e);
+    expect(err).toMatchObject({ kind: 'invalid', status: 400 });
+    expect((err as CloudflareApiError).hasCode(1022)).toBe(true);
+    expect(await callsTo(emulator(), 'DELETE /accounts/:account_id/cfd_tunnel/:tunnel_id')).toBe(2);
+  });
+
+  it('gets and puts the remotely-managed configuration, with versions', async () => {
+    const { gateway } = harness(emulator());
+    const { tunnel } = await gateway.createTunnel({
+      accountId: ACCOUNT_ID,
+      name: 'remote',
+      configSource: 'cloudflare',
+    });
+    await expect(gateway.getTunnelConfiguration(ACCOUNT_ID, tunnel.id)).resolves.toEqual({
+      version: 0,
+      config: undefined,
+    });
+    const config = {
+      ingress: [
+        { hostname: 'app.example.com', service: 'http://web.ns.svc:80', originRequest: { noTLSVerify: true } },
+        { service: 'http_status:404' },
+      ],
+      originRequest: { connectTimeout: 10 },
+    };
+    await expect(gateway.putTunnelConfiguration(ACCOUNT_ID, tunnel.id, config)).resolves.toEqual({
+      version: 1,
+      config,
+    });
+    const second = { ingress: [{ service: 'http_status:503' }] };
+    await expect(gateway.putTunnelConfiguration(ACCOUNT_ID, tunnel.id, second)).resolves.toMatchObject({ version: 2 });
+    await expect(gateway.getTunnelConfiguration(ACCOUNT_ID, tunnel.id)).resolves.toEqual({
+      version: 2,
+      config: second,
+    });
+  });
+});
