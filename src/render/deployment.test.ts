@@ -258,3 +258,21 @@ describe('restrictedViolations (the checker itself)', () => {
     ]);
   });
 });
+
+describe('deployment purity', () => {
+  it('shares no object with its input, so editing the result leaves the tunnel and later renders alone', () => {
+    const tunnel = sampleTunnel({
+      cloudflared: { tolerations: [{ key: 'a', operator: 'Exists' }], nodeSelector: { a: 'b' } },
+    });
+    const before = structuredClone(tunnel);
+    const first = deployment(tunnel, local);
+    const pod = first.spec!.template.spec!;
+    pod.tolerations![0]!.key = 'edited';
+    pod.nodeSelector!.a = 'edited';
+    pod.containers[0]!.securityContext!.runAsUser = 0;
+    pod.containers[0]!.resources!.limits!.memory = '1Gi';
+    expect(tunnel).toEqual(before);
+    expect(deployment(tunnel, local)).toEqual(deployment(structuredClone(before), local));
+    expect(deployment(tunnel, local).spec?.template.spec?.containers[0]?.securityContext?.runAsUser).toBe(65532);
+  });
+});

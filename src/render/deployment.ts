@@ -61,12 +61,15 @@ function podSpec(tunnel: TunnelLike, spec: DefaultedTunnelSpec, mode: ConfigSour
   return pod;
 }
 
-/** The cloudflared Deployment. User pod labels and annotations are kept, but ours win on a clash. */
+/**
+ * The cloudflared Deployment. User pod labels and annotations are kept, but ours win on a clash. The result
+ * shares no object with the tunnel or with module constants, so callers may edit it freely.
+ */
 export function deployment(tunnel: TunnelLike, options: DeploymentOptions): V1Deployment {
   const spec = withDefaults(tunnel.spec);
   const names = objectNames(tunnel);
   const { podLabels = {}, podAnnotations = {} } = spec.cloudflared;
-  return {
+  return structuredClone<V1Deployment>({
     apiVersion: 'apps/v1',
     kind: 'Deployment',
     metadata: objectMeta(tunnel, options, names.deployment),
@@ -83,5 +86,5 @@ export function deployment(tunnel: TunnelLike, options: DeploymentOptions): V1De
         spec: podSpec(tunnel, spec, options.mode, names),
       },
     },
-  };
+  });
 }

@@ -38,8 +38,16 @@ export const DEFAULT_RESOURCES: V1ResourceRequirements = {
 /** cloudflared's command line: tunnel-level flags, then extraArgs (also tunnel-level), then `run`. */
 export function cloudflaredArgs(spec: DefaultedTunnelSpec, mode: ConfigSource): string[] {
   const { logLevel, protocol, extraArgs = [] } = spec.cloudflared;
-  const args = ['tunnel', '--no-autoupdate', '--metrics', METRICS_ADDRESS, '--loglevel', logLevel];
-  args.push('--protocol', protocol);
+  const args = [
+    'tunnel',
+    '--no-autoupdate',
+    '--metrics',
+    METRICS_ADDRESS,
+    '--loglevel',
+    logLevel,
+    '--protocol',
+    protocol,
+  ];
   if (mode === 'local') args.push('--config', CONFIG_PATH);
   return [...args, ...extraArgs, 'run'];
 }
