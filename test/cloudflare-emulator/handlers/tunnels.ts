@@ -108,14 +108,23 @@ export const createTunnel: Handler = (ctx) => {
     createdAt: now,
     deletedAt: undefined,
     connsActiveAt: undefined,
-    connsInactiveAt: undefined,
+    connsInactiveAt: now,
     connectors: [],
     reconnectOnCleanup: 0,
     config: { version: 0, config: null, updatedAt: now },
   };
   ctx.state.tunnels.set(tunnel.id, tunnel);
-  return success(wireTunnel(tunnel));
+  // Like the real API, the create response also carries the credentials file and the token.
+  return success({
+    ...wireTunnel(tunnel),
+    credentials_file: { AccountTag: accountId, TunnelID: tunnel.id, TunnelName: name, TunnelSecret: secret },
+    token: tunnelToken(tunnel),
+  });
 };
+
+function tunnelToken(tunnel: TunnelState): string {
+  return Buffer.from(JSON.stringify({ a: tunnel.accountId, t: tunnel.id, s: tunnel.secret })).toString('base64');
+}
 
 export const getTunnel: Handler = (ctx) => success(wireTunnel(tunnelOf(ctx)));
 
@@ -146,9 +155,7 @@ export const cleanupConnections: Handler = (ctx) => {
 };
 
 export const getToken: Handler = (ctx) => {
-  const tunnel = tunnelOf(ctx);
-  const token = Buffer.from(JSON.stringify({ a: tunnel.accountId, t: tunnel.id, s: tunnel.secret })).toString('base64');
-  return success(token);
+  return success(tunnelToken(tunnelOf(ctx)));
 };
 
 /** Simulates `replicas` connected cloudflared processes (4 connections each, like cloudflared). */
