@@ -1,9 +1,13 @@
 // Leader election on a coordination.k8s.io/v1 Lease, with client-go's timing rules:
-// - a candidate takes a lease that is free (no holder) or whose holder has not renewed it for
-//   leaseDuration, measured on OUR clock from when we last saw the record change (no cross-node clock skew);
-// - the leader renews every retryPeriod and steps down at once when it sees another holder, or when it has
-//   not renewed successfully for renewDeadline (< leaseDuration, so it stops before anyone may take over);
+// - a candidate takes a lease that is free (no holder) or whose holder has not renewed it for leaseDuration;
+// - the leader renews every retryPeriod and steps down at once when it sees another holder, or when
+//   renewDeadline has passed since the start of its last successful renew attempt;
 // - on shutdown the leader releases the lease (empty holder), so a standby takes over within one retryPeriod.
+// Expiry is judged on OUR clock. client-go counts from when it first saw the record change, which can be up to
+// one poll interval after the actual renew; we also use the record's renewTime, but trust it only within that
+// poll interval (clamped to [seen − poll, seen]). A skewed clock can thus shorten the wait by at most one poll,
+// which the rule leaseDuration − renewDeadline > poll absorbs: the old leader has stopped before anyone may take
+// over. In return a dead leader is replaced within leaseDuration + one poll (retryPeriod × 1.2).
 import { sleep, systemRandom, type Clock, type Random, type Timer } from './clock.js';
 import { describeError, isConflict } from './errors.js';
 import { nullLogger, type Logger } from './logger.js';
@@ -54,7 +58,9 @@ export function validateLeaderTimings(leaseMs: number, renewMs: number, retryMs:
   const problems: string[] = [];
   if (!(retryMs > 0)) problems.push('retry period must be > 0');
   if (!(renewMs > retryMs * (1 + JITTER))) problems.push('renew deadline must be > 1.2 × retry period');
-  if (!(leaseMs > renewMs)) problems.push('lease duration must be > renew deadline');
+  if (!(leaseMs - renewMs > retryMs * (1 + JITTER))) {
+    problems.push('lease duration must exceed renew deadline by more than 1.2 × retry period');
+  }
   return problems;
 }
 
@@ -119,18 +125,34 @@ export class LeaderElector {
     return Math.round(this.options.retryPeriodMs * (1 + JITTER * this.random()));
   }
 
+  /** An AbortSignal that fires after `ms` on our clock or when stopping, whichever comes first. */
+  private bounded(ms: number): { signal: AbortSignal; done: () => void } {
+    const controller = new AbortController();
+    const timer = this.options.clock.schedule(ms, () => controller.abort(new Error('lease request timed out')));
+    const stop = this.stopSignal.signal;
+    const onStop = (): void => controller.abort(stop.reason);
+    stop.addEventListener('abort', onStop, { once: true });
+    return {
+      signal: controller.signal,
+      done: () => {
+        timer.cancel();
+        stop.removeEventListener('abort', onStop);
+      },
+    };
+  }
+
   private async attempt(): Promise<void> {
-    const attempt = new AbortController();
-    const timeout = this.options.clock.schedule(this.options.renewDeadlineMs, () => attempt.abort());
+    const started = this.options.clock.now();
+    const { signal, done } = this.bounded(this.options.renewDeadlineMs);
     try {
-      const outcome = await this.tryAcquireOrRenew(attempt.signal);
+      const outcome = await this.tryAcquireOrRenew(signal);
       if (outcome === 'held' && this.current === 'leader') this.stepDown('another replica holds the lease');
-      if (outcome === 'ok') this.onRenewed();
+      if (outcome === 'ok' && !this.stopSignal.signal.aborted) this.onRenewed(started);
     } catch (err: unknown) {
-      const level = isConflict(err) ? 'debug' : 'warn';
+      const level = isConflict(err) || this.stopSignal.signal.aborted ? 'debug' : 'warn';
       this.log[level]('lease acquire/renew failed', { error: describeError(err), state: this.current });
     } finally {
-      timeout.cancel();
+      done();
     }
   }
 
@@ -178,12 +200,16 @@ export class LeaderElector {
 
   private expired(record: LeaseRecord, now: number): boolean {
     const seenAt = this.observed?.at ?? now;
-    return seenAt + record.leaseDurationSeconds * 1000 <= now;
+    const poll = this.options.retryPeriodMs * (1 + JITTER);
+    const renewedAt = Math.min(seenAt, Math.max(seenAt - poll, record.renewTime ?? seenAt));
+    return renewedAt + record.leaseDurationSeconds * 1000 <= now;
   }
 
-  private onRenewed(): void {
+  /** Leadership holds until renewDeadline after the start of the attempt that renewed it. */
+  private onRenewed(attemptStarted: number): void {
     this.deadline?.cancel();
-    this.deadline = this.options.clock.schedule(this.options.renewDeadlineMs, () =>
+    const remaining = attemptStarted + this.options.renewDeadlineMs - this.options.clock.now();
+    this.deadline = this.options.clock.schedule(remaining, () =>
       this.stepDown('could not renew the lease within the renew deadline'),
     );
     if (this.current === 'leader') return;
@@ -206,20 +232,21 @@ export class LeaderElector {
 
   /** Frees the lease if we still hold it; failures are logged, the lease then simply expires. */
   private async release(): Promise<void> {
-    const attempt = new AbortController();
-    const timeout = this.options.clock.schedule(this.options.renewDeadlineMs, () => attempt.abort());
+    // Runs after stop: bounded by its own timer only.
+    const controller = new AbortController();
+    const timer = this.options.clock.schedule(this.options.renewDeadlineMs, () => controller.abort());
     try {
-      const existing = await this.options.api.get(attempt.signal);
+      const existing = await this.options.api.get(controller.signal);
       if (!existing || existing.holderIdentity !== this.options.identity) return;
       await this.options.api.update(
         { ...existing, holderIdentity: '', leaseDurationSeconds: 1, renewTime: this.options.clock.now() },
-        attempt.signal,
+        controller.signal,
       );
       this.log.info('released the lease');
     } catch (err: unknown) {
       this.log.warn('could not release the lease; it will expire', { error: describeError(err) });
     } finally {
-      timeout.cancel();
+      timer.cancel();
     }
   }
 }

@@ -8,6 +8,7 @@ export const REDACTED = '[REDACTED]';
 const SECRET_SUFFIXES = [
   'token',
   'apikey',
+  'authkey',
   'secret',
   'password',
   'passwd',
@@ -29,7 +30,10 @@ export function isSecretKey(key: string): boolean {
 export function redactText(text: string): string {
   return text
     .replace(/\b(Bearer|Basic)\s+[A-Za-z0-9._~+/=-]+/gi, `$1 ${REDACTED}`)
-    .replace(/\b(X-Auth-Key|X-Auth-Email|Authorization)(["']?\s*[:=]\s*["']?)[^\s"',}]+/gi, `$1$2${REDACTED}`);
+    .replace(
+      /\b(X-Auth-Key|Authorization)(["']?\s*[:=]\s*["']?)(?!Bearer\b|Basic\b|\[REDACTED\])[^\s"',}]+/gi,
+      `$1$2${REDACTED}`,
+    );
 }
 
 /** Returns a redacted deep copy of `value`; the input is never modified (it may belong to the caller). */
@@ -54,7 +58,10 @@ export function serializeError(err: Error): Record<string, unknown> {
   const out: Record<string, unknown> = { name: err.name, message: describeError(err) };
   const code = apiStatusCode(err);
   if (code !== undefined) out.code = code;
-  if (err.stack) out.stack = err.stack.split('\n').slice(0, 8).join('\n');
+  // Only the frames: the stack's first line repeats the message, which for client-node's ApiException embeds
+  // the response body and headers.
+  const frames = (err.stack ?? '').split('\n').filter((line) => line.trimStart().startsWith('at '));
+  if (frames.length > 0) out.stack = frames.slice(0, 8).join('\n');
   if (err.cause !== undefined) out.cause = err.cause instanceof Error ? serializeError(err.cause) : err.cause;
   return out;
 }

@@ -69,6 +69,8 @@ export class Reflector {
   private stopper: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private resourceVersion: string | undefined;
+  /** Whether the current list/watch round delivered anything. */
+  private delivered = false;
 
   constructor(private readonly options: ReflectorOptions) {
     this.backoff = new KeyedBackoff(
@@ -119,10 +121,11 @@ export class Reflector {
 
   private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
-      let quickFailure: boolean;
+      const started = this.options.clock.now();
+      this.delivered = false;
       try {
         if (this.resourceVersion === undefined) await this.relist(signal);
-        quickFailure = await this.watchOnce(signal);
+        await this.watchOnce(signal);
       } catch (err: unknown) {
         if (signal.aborted) return;
         if (err instanceof GoneError) {
@@ -132,9 +135,12 @@ export class Reflector {
         }
         this.options.observer?.failed();
         this.log.warn('list/watch failed; retrying', { error: describeError(err) });
-        quickFailure = true;
       }
-      if (quickFailure && !(await this.pause(signal))) return;
+      // A watch that ran a while (a server timeout, an idle timeout, an API server going away) is resumed at
+      // once; one that failed straight away (connection refused, 403, 404) waits out the backoff.
+      const quick = !this.delivered && this.options.clock.now() - started < (this.options.minWatchMs ?? 1000);
+      if (!quick) this.backoff.forget(BACKOFF_KEY);
+      else if (!(await this.pause(signal))) return;
     }
   }
 
@@ -152,29 +158,28 @@ export class Reflector {
     const result = await this.options.source.list(signal);
     this.options.observer?.restarted('list');
     this.replace(result.items);
+    this.delivered = true;
     this.resourceVersion = result.resourceVersion;
     this.backoff.forget(BACKOFF_KEY);
     if (!this.synced) this.log.info('synced', { objects: this.store.size });
     this.synced = true;
   }
 
-  /** Runs one watch; returns true when it ended quickly without delivering anything (a failure to back off). */
-  private async watchOnce(stop: AbortSignal): Promise<boolean> {
-    const started = this.options.clock.now();
+  /** Runs one watch until the server ends it; throws when it fails. */
+  private async watchOnce(stop: AbortSignal): Promise<void> {
     // The source may swallow exceptions thrown from its callback (client-node's Watch does), so an ERROR event
     // is recorded and ends this watch through its own abort signal instead.
     const current = new AbortController();
     const onStop = (): void => current.abort(stop.reason);
     stop.addEventListener('abort', onStop, { once: true });
     let failure: Error | undefined;
-    let delivered = false;
     this.options.observer?.restarted('watch');
     try {
       await this.options.source.watch(
         this.resourceVersion ?? '',
         (type, object) => {
           if (failure || current.signal.aborted) return;
-          delivered = true;
+          this.delivered = true;
           this.backoff.forget(BACKOFF_KEY);
           failure = this.onWatchEvent(type, object);
           if (failure) current.abort(failure);
@@ -187,8 +192,6 @@ export class Reflector {
       stop.removeEventListener('abort', onStop);
     }
     if (failure) throw failure;
-    const lasted = this.options.clock.now() - started;
-    return !delivered && lasted < (this.options.minWatchMs ?? 1000);
   }
 
   /** Applies one event; returns an error when the event says the watch must end. */

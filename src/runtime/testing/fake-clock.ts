@@ -1,5 +1,5 @@
 // A deterministic clock for unit tests: time moves only when the test advances it.
-import type { Clock, Timer } from './clock.js';
+import type { Clock, Timer } from '../clock.js';
 
 interface Pending {
   id: number;

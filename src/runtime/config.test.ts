@@ -1,0 +1,143 @@
+import { ConfigError, HelpRequested, configHelp, parseConfig } from './config.js';
+import { parseDuration } from './config-parse.js';
+
+const host = { hostname: 'pod-from-hostname' };
+const minimal = { OWNER_ID: 'prod-eu-1', POD_NAMESPACE: 'cloudflare-operator' };
+
+function problemsOf(argv: string[], env: Record<string, string>): readonly string[] {
+  try {
+    parseConfig(argv, env, host);
+  } catch (err: unknown) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('parseConfig', () => {
+  it('applies defaults', () => {
+    const config = parseConfig([], minimal, host);
+    expect(config).toEqual({
+      watchNamespaces: [],
+      operatorNamespace: 'cloudflare-operator',
+      podName: 'pod-from-hostname',
+      ownerId: 'prod-eu-1',
+      cloudflareApiBaseUrl: 'https://api.cloudflare.com/client/v4',
+      logLevel: 'info',
+      concurrency: 4,
+      resyncPeriodMs: 600_000,
+      http: { host: '0.0.0.0', port: 8080 },
+      leaderElection: {
+        enabled: true,
+        leaseName: 'cloudflare-operator-leader',
+        leaseNamespace: 'cloudflare-operator',
+        leaseDurationMs: 15_000,
+        renewDeadlineMs: 10_000,
+        retryPeriodMs: 2_000,
+      },
+      shutdownTimeoutMs: 25_000,
+    });
+  });
+
+  it('prefers flags over environment over defaults', () => {
+    const config = parseConfig(
+      ['--concurrency=8', '--log-level', 'debug', '--watch-namespaces=b, a ,a'],
+      {
+        ...minimal,
+        CONCURRENCY: '2',
+        LOG_LEVEL: 'warn',
+        RESYNC_PERIOD: '1h30m',
+        POD_NAME: 'op-0',
+        LEADER_ELECT: 'false',
+      },
+      host,
+    );
+    expect(config.concurrency).toBe(8);
+    expect(config.logLevel).toBe('debug');
+    expect(config.watchNamespaces).toEqual(['a', 'b']);
+    expect(config.resyncPeriodMs).toBe(5_400_000);
+    expect(config.podName).toBe('op-0');
+    expect(config.leaderElection.enabled).toBe(false);
+  });
+
+  it('treats "*" as all namespaces, and OPERATOR_NAMESPACE before POD_NAMESPACE', () => {
+    const config = parseConfig([], { ...minimal, WATCH_NAMESPACES: '*', OPERATOR_NAMESPACE: 'ops' }, host);
+    expect(config.watchNamespaces).toEqual([]);
+    expect(config.operatorNamespace).toBe('ops');
+    expect(config.leaderElection.leaseNamespace).toBe('ops');
+  });
+
+  it('accepts plain http only for a loopback emulator', () => {
+    expect(
+      parseConfig(['--cloudflare-api-base-url=http://127.0.0.1:8787/client/v4/'], minimal, host).cloudflareApiBaseUrl,
+    ).toBe('http://127.0.0.1:8787/client/v4');
+    expect(problemsOf(['--cloudflare-api-base-url=http://api.example.com'], minimal)).toEqual([
+      '--cloudflare-api-base-url: must be an https URL (http is accepted only for a loopback host)',
+    ]);
+  });
+
+  it('lists every problem at once, naming the flag or variable to fix', () => {
+    const problems = problemsOf(['--concurrency=0', '--http-port=70000'], {
+      LOG_LEVEL: 'verbose',
+      RESYNC_PERIOD: '5s',
+      WATCH_NAMESPACES: 'good,Bad_NS',
+      LEASE_DURATION: 'soon',
+    });
+    expect(problems).toEqual([
+      expect.stringMatching(/^--operator-namespace \(or OPERATOR_NAMESPACE \/ POD_NAMESPACE\) is required/),
+      'WATCH_NAMESPACES: invalid namespace name(s): Bad_NS',
+      expect.stringMatching(/^--owner-id \(or OWNER_ID\) is required/),
+      'LOG_LEVEL: must be one of error, warn, info, debug',
+      '--concurrency: 0 is outside 1-64',
+      '--http-port: 70000 is outside 0-65535',
+      'LEASE_DURATION: "soon" is not a duration (examples: 500ms, 30s, 10m, 1h30m)',
+      '--resync-period / RESYNC_PERIOD: must be 0 (off) or at least 10s',
+    ]);
+  });
+
+  it('validates the owner ID format', () => {
+    expect(problemsOf([], { ...minimal, OWNER_ID: 'Prod_EU' })).toEqual([
+      'OWNER_ID: must be 1-40 characters of a-z, 0-9 and "-", starting and ending with a letter or digit',
+    ]);
+  });
+
+  it('checks leader-election timings only when enabled', () => {
+    const env = { ...minimal, LEASE_DURATION: '5s', RENEW_DEADLINE: '10s' };
+    expect(problemsOf([], env)).toEqual([
+      'leader election (--lease-duration, --renew-deadline, --retry-period): lease duration must exceed renew deadline by more than 1.2 × retry period',
+    ]);
+    expect(() => parseConfig(['--leader-elect=false'], env, host)).not.toThrow();
+  });
+
+  it('reports unknown flags and missing flag values', () => {
+    expect(problemsOf(['--nope=1'], minimal)[0]).toMatch(/Unknown option '--nope'/);
+    expect(problemsOf(['--concurrency'], minimal)[0]).toMatch(/argument missing/);
+  });
+
+  it('the error message lists the problems, one per line', () => {
+    expect(() => parseConfig([], {}, host)).toThrow(/invalid configuration:\n {2}- --operator-namespace/);
+  });
+
+  it('--help asks for the usage text', () => {
+    expect(() => parseConfig(['--help'], {}, host)).toThrow(HelpRequested);
+    expect(configHelp()).toContain('--owner-id  [OWNER_ID] (required)');
+    expect(configHelp()).toContain('--resync-period  [RESYNC_PERIOD] (default 10m)');
+  });
+});
+
+describe('parseDuration', () => {
+  it.each([
+    ['0', 0],
+    ['500ms', 500],
+    ['30s', 30_000],
+    ['1.5s', 1_500],
+    ['10m', 600_000],
+    ['1h30m', 5_400_000],
+  ])('%s = %i ms', (text, ms) => {
+    expect(parseDuration(text)).toEqual({ value: ms });
+  });
+
+  it.each(['', '10', 'ten minutes', '5d', '1h 30m', '-1s'])('rejects %j', (text) => {
+    expect(parseDuration(text)).toHaveProperty('error');
+  });
+});

@@ -1,0 +1,245 @@
+import { ApiException } from '@kubernetes/client-node';
+import { FakeClock, flushPromises, seededRandom } from './testing/fake-clock.js';
+import { LeaderElector, validateLeaderTimings, type LeaseApi, type LeaseRecord } from './leader-election.js';
+
+/** An in-memory Lease with the API server's compare-and-swap on resourceVersion, and fault injection. */
+class FakeLeaseApi implements LeaseApi {
+  record: LeaseRecord | undefined;
+  private version = 0;
+  failNext = 0;
+  hang = false;
+  calls = 0;
+
+  private async gate(signal: AbortSignal): Promise<void> {
+    this.calls++;
+    if (this.hang) {
+      await new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(new Error('timeout'))));
+    }
+    if (this.failNext > 0) {
+      this.failNext--;
+      throw new ApiException(503, 'unavailable', {}, {});
+    }
+  }
+
+  async get(signal: AbortSignal): Promise<LeaseRecord | undefined> {
+    await this.gate(signal);
+    return this.record && { ...this.record };
+  }
+
+  async create(record: LeaseRecord, signal: AbortSignal): Promise<LeaseRecord> {
+    await this.gate(signal);
+    if (this.record) throw new ApiException(409, 'exists', {}, {});
+    this.record = { ...record, resourceVersion: String(++this.version) };
+    return { ...this.record };
+  }
+
+  async update(record: LeaseRecord, signal: AbortSignal): Promise<LeaseRecord> {
+    await this.gate(signal);
+    if (!this.record || record.resourceVersion !== this.record.resourceVersion) {
+      throw new ApiException(409, 'conflict', {}, {});
+    }
+    this.record = { ...record, resourceVersion: String(++this.version) };
+    return { ...this.record };
+  }
+}
+
+const TIMINGS = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
+
+/** A candidate; `skewMs` shifts the times it reads (a node whose clock is off), not its timers. */
+function candidate(identity: string, api: LeaseApi, clock: FakeClock, skewMs = 0) {
+  const events: string[] = [];
+  let signal: AbortSignal | undefined;
+  const elector = new LeaderElector({
+    ...TIMINGS,
+    identity,
+    api,
+    clock: { now: () => clock.now() + skewMs, schedule: (ms, cb) => clock.schedule(ms, cb) },
+    random: seededRandom(identity.length),
+    onStartedLeading: (s) => {
+      signal = s;
+      events.push('started');
+    },
+    onStoppedLeading: () => events.push('stopped'),
+  });
+  return { elector, events, signal: () => signal };
+}
+
+describe('LeaderElector', () => {
+  it('creates a missing Lease and leads', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    const a = candidate('a', api, clock);
+    a.elector.start();
+    await flushPromises();
+    expect(a.elector.state).toBe('leader');
+    expect(a.events).toEqual(['started']);
+    expect(api.record).toMatchObject({ holderIdentity: 'a', leaseDurationSeconds: 15, leaseTransitions: 0 });
+    await a.elector.stop({ release: false });
+  });
+
+  it('renews every retry period while leading', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    const a = candidate('a', api, clock);
+    a.elector.start();
+    await flushPromises();
+    const firstRenew = api.record!.renewTime!;
+    await clock.advance(2_000);
+    expect(api.record!.renewTime).toBe(firstRenew + 2_000);
+    await clock.advance(20_000);
+    expect(a.events).toEqual(['started']);
+    await a.elector.stop({ release: false });
+  });
+
+  it('waits while another holder renews, and takes over within the lease duration after it stops', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    const a = candidate('a', api, clock);
+    const b = candidate('b', api, clock);
+    a.elector.start();
+    await flushPromises();
+    b.elector.start();
+    await clock.advance(30_000);
+    expect(a.elector.isLeader()).toBe(true);
+    expect(b.elector.isLeader()).toBe(false);
+    await a.elector.stop({ release: false }); // killed: the lease just stops being renewed
+    const killedAt = clock.now();
+    while (!b.elector.isLeader()) await clock.advance(100);
+    const takeover = clock.now() - killedAt;
+    expect(takeover).toBeLessThanOrEqual(TIMINGS.leaseDurationMs + TIMINGS.retryPeriodMs * 1.2);
+    expect(takeover).toBeGreaterThan(TIMINGS.leaseDurationMs - TIMINGS.retryPeriodMs * 1.2);
+    expect(api.record).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+    await b.elector.stop({ release: false });
+  });
+
+  it('never has two leaders at once', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    const all = ['a', 'b', 'c'].map((id) => candidate(id, api, clock));
+    for (const c of all) c.elector.start();
+    for (let step = 0; step < 300; step++) {
+      await clock.advance(500);
+      expect(all.filter((c) => c.elector.isLeader()).length).toBeLessThanOrEqual(1);
+      if (step === 100) await all.find((c) => c.elector.isLeader())!.elector.stop({ release: false });
+    }
+    expect(all.filter((c) => c.elector.isLeader())).toHaveLength(1);
+    for (const c of all) await c.elector.stop({ release: false });
+  });
+
+  it('stays safe when clocks disagree: a partitioned leader stops before another takes over', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    let partitioned = false;
+    const cut = <T>(call: () => Promise<T>): Promise<T> =>
+      partitioned ? Promise.reject(new Error('partitioned')) : call();
+    const leaderView: LeaseApi = {
+      get: (signal) => cut(() => api.get(signal)),
+      create: (record, signal) => cut(() => api.create(record, signal)),
+      update: (record, signal) => cut(() => api.update(record, signal)),
+    };
+    // The leader's clock is an hour behind: the renewTime it writes looks ancient to the others.
+    const a = candidate('a', leaderView, clock, -3_600_000);
+    const b = candidate('b', api, clock, +3_600_000);
+    a.elector.start();
+    await flushPromises();
+    b.elector.start();
+    for (let step = 0; step < 80; step++) {
+      await clock.advance(250);
+      expect(b.elector.isLeader()).toBe(false);
+    }
+    partitioned = true;
+    for (let step = 0; step < 200 && !b.elector.isLeader(); step++) {
+      await clock.advance(250);
+      expect(a.elector.isLeader() && b.elector.isLeader()).toBe(false);
+    }
+    expect(b.elector.isLeader()).toBe(true);
+    partitioned = false;
+    await a.elector.stop({ release: false });
+    await b.elector.stop({ release: false });
+  });
+
+  it('releases the lease on stop so that a standby takes over within one retry period', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    const a = candidate('a', api, clock);
+    const b = candidate('b', api, clock);
+    a.elector.start();
+    await flushPromises();
+    b.elector.start();
+    await clock.advance(5_000);
+    await a.elector.stop({ release: true });
+    expect(api.record).toMatchObject({ holderIdentity: '', leaseDurationSeconds: 1 });
+    expect(a.events).toEqual(['started', 'stopped']);
+    await clock.advance(TIMINGS.retryPeriodMs * 1.2);
+    expect(b.elector.isLeader()).toBe(true);
+    await b.elector.stop({ release: true });
+  });
+
+  it('steps down at once when it sees another holder', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    const a = candidate('a', api, clock);
+    a.elector.start();
+    await flushPromises();
+    api.record = { ...api.record!, holderIdentity: 'intruder', resourceVersion: '99' };
+    await clock.advance(2_000);
+    expect(a.elector.state).toBe('standby');
+    expect(a.events).toEqual(['started', 'stopped']);
+    expect(a.signal()!.aborted).toBe(true);
+    await a.elector.stop({ release: true });
+    expect(api.record.holderIdentity).toBe('intruder'); // never releases a lease it does not hold
+  });
+
+  it('steps down when it cannot renew within the renew deadline, before the lease expires', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    const a = candidate('a', api, clock);
+    a.elector.start();
+    await flushPromises();
+    const lastRenew = clock.now();
+    api.failNext = 1000;
+    while (a.elector.isLeader()) await clock.advance(100);
+    const leaderFor = clock.now() - lastRenew;
+    expect(leaderFor).toBeLessThanOrEqual(TIMINGS.renewDeadlineMs);
+    expect(leaderFor).toBeLessThan(TIMINGS.leaseDurationMs);
+    expect(a.signal()!.aborted).toBe(true);
+    api.failNext = 0;
+    await clock.advance(3_000);
+    expect(a.elector.isLeader()).toBe(true); // its own lease: re-acquired once the API answers
+    await a.elector.stop({ release: false });
+  });
+
+  it('steps down on the deadline even while a renew request hangs', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    const a = candidate('a', api, clock);
+    a.elector.start();
+    await flushPromises();
+    api.hang = true;
+    await clock.advance(TIMINGS.renewDeadlineMs);
+    expect(a.elector.isLeader()).toBe(false);
+    expect(a.events).toEqual(['started', 'stopped']);
+    api.hang = false;
+    await a.elector.stop({ release: false });
+  });
+});
+
+describe('validateLeaderTimings', () => {
+  it.each([
+    [15_000, 10_000, 2_000, []],
+    [12_000, 10_000, 2_000, ['lease duration must exceed renew deadline by more than 1.2 × retry period']],
+    [15_000, 2_000, 2_000, ['renew deadline must be > 1.2 × retry period']],
+    [15_000, 10_000, 0, ['retry period must be > 0']],
+    [
+      4_000,
+      2_000,
+      2_000,
+      [
+        'renew deadline must be > 1.2 × retry period',
+        'lease duration must exceed renew deadline by more than 1.2 × retry period',
+      ],
+    ],
+  ])('lease %i, renew %i, retry %i', (lease, renew, retry, problems) => {
+    expect(validateLeaderTimings(lease, renew, retry)).toEqual(problems);
+  });
+});

@@ -1,0 +1,163 @@
+import type { KubernetesObject } from '@kubernetes/client-node';
+import { ApiException } from '@kubernetes/client-node';
+import { Reflector, type WatchEventType } from './reflector.js';
+import { FakeSource } from './testing/fake-source.js';
+import { FakeClock, flushPromises } from './testing/fake-clock.js';
+
+function obj(name: string, rv: string, extra: Record<string, unknown> = {}): KubernetesObject {
+  return { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name, namespace: 'ns', resourceVersion: rv }, ...extra };
+}
+
+function setup(cache: 'full' | 'metadata' = 'full') {
+  const clock = new FakeClock();
+  const source = new FakeSource(clock);
+  const seen: [WatchEventType, string, string | undefined][] = [];
+  const reflector = new Reflector({ name: 'configmaps/v1', source, clock, cache, random: () => 0 });
+  reflector.addHandler((type, o) => seen.push([type, o.metadata!.name!, o.metadata?.resourceVersion]));
+  return { clock, source, seen, reflector };
+}
+
+describe('Reflector', () => {
+  it('lists, delivers ADDED for everything, is synced, then watches from the list resourceVersion', async () => {
+    const { source, seen, reflector } = setup();
+    source.listResults = [{ items: [obj('a', '1'), obj('b', '2')], resourceVersion: '10' }];
+    expect(reflector.hasSynced()).toBe(false);
+    reflector.start();
+    await flushPromises();
+    expect(reflector.hasSynced()).toBe(true);
+    expect(seen).toEqual([
+      ['ADDED', 'a', '1'],
+      ['ADDED', 'b', '2'],
+    ]);
+    expect(reflector.keys()).toEqual(['ns/a', 'ns/b']);
+    expect(source.current.from).toBe('10');
+    await reflector.stop();
+  });
+
+  it('applies watch events to the cache; bookmarks only move the resourceVersion', async () => {
+    const { source, seen, reflector, clock } = setup();
+    source.listResults = [{ items: [obj('a', '1')], resourceVersion: '10' }];
+    reflector.start();
+    await flushPromises();
+    source.current.emit('MODIFIED', obj('a', '11'));
+    source.current.emit('ADDED', obj('c', '12'));
+    source.current.emit('DELETED', obj('a', '13'));
+    source.current.emit('BOOKMARK', { metadata: { resourceVersion: '20' } });
+    expect(seen.slice(1)).toEqual([
+      ['MODIFIED', 'a', '11'],
+      ['ADDED', 'c', '12'],
+      ['DELETED', 'a', '13'],
+    ]);
+    expect(reflector.keys()).toEqual(['ns/c']);
+    await clock.advance(60_000);
+    source.current.end(); // server-side timeout after a long watch
+    await flushPromises();
+    expect(source.lists).toBe(1);
+    expect(source.current.from).toBe('20'); // resumed at once, no re-list
+    await reflector.stop();
+  });
+
+  it('re-lists on 410 Gone and reports what changed while it was not watching, including deletions', async () => {
+    const { source, seen, reflector } = setup();
+    source.listResults = [
+      { items: [obj('a', '1'), obj('b', '2'), obj('c', '3')], resourceVersion: '10' },
+      { items: [obj('a', '1'), obj('b', '5'), obj('d', '6')], resourceVersion: '30' },
+    ];
+    reflector.start();
+    await flushPromises();
+    seen.length = 0;
+    source.current.emit('ERROR', { kind: 'Status', code: 410, reason: 'Expired' });
+    await flushPromises();
+    expect(source.lists).toBe(2);
+    expect(seen).toEqual([
+      ['MODIFIED', 'b', '5'],
+      ['ADDED', 'd', '6'],
+      ['DELETED', 'c', '3'],
+    ]);
+    expect(source.current.from).toBe('30');
+    await reflector.stop();
+  });
+
+  it('backs off 1 s doubling to 30 s while the API server is down, then resumes where it was', async () => {
+    const { source, reflector, clock } = setup();
+    source.listResults = [{ items: [], resourceVersion: '10' }];
+    reflector.start();
+    await flushPromises();
+    await clock.advance(45_000); // the watch has been up a while
+    source.watchError = new TypeError('fetch failed: ECONNREFUSED');
+    const down = clock.now();
+    source.attempts = [];
+    source.current.fail(new Error('socket closed'));
+    await clock.advance(200_000);
+    const gaps = source.attempts.map((t, i) => t - (i === 0 ? down : source.attempts[i - 1]!));
+    // First reconnect at once (the watch had been running), then 1, 2, 4, 8, 16 s and the 30 s cap.
+    expect(gaps.slice(0, 9)).toEqual([0, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000, 30_000]);
+    source.watchError = undefined;
+    await clock.advance(30_000);
+    expect(source.current.from).toBe('10');
+    expect(source.lists).toBe(1);
+    await clock.advance(30_000);
+    expect(source.attempts.length).toBe(gaps.length + 1); // connected again: no more attempts
+    await reflector.stop();
+  });
+
+  it('keeps retrying a failing list (e.g. the CRD was deleted) without ever throwing', async () => {
+    const { source, reflector, clock } = setup();
+    source.listResults = [new ApiException(404, 'not found', {}, {}), { items: [obj('a', '1')], resourceVersion: '3' }];
+    reflector.start();
+    await flushPromises();
+    expect(reflector.hasSynced()).toBe(false);
+    await clock.advance(1000);
+    expect(reflector.hasSynced()).toBe(true);
+    expect(reflector.keys()).toEqual(['ns/a']);
+    await reflector.stop();
+  });
+
+  it('carries on when a handler throws', async () => {
+    const { source, reflector, seen } = setup();
+    reflector.addHandler(() => {
+      throw new Error('bad mapper');
+    });
+    source.listResults = [{ items: [], resourceVersion: '1' }];
+    reflector.start();
+    await flushPromises();
+    source.current.emit('ADDED', obj('a', '2'));
+    source.current.emit('ADDED', obj('b', '3'));
+    expect(seen.map((s) => s[1])).toEqual(['a', 'b']);
+    await reflector.stop();
+  });
+
+  it('caches metadata only when asked, and never managedFields', async () => {
+    const { source, reflector } = setup('metadata');
+    source.listResults = [
+      {
+        items: [
+          {
+            ...obj('s', '1', { data: { token: 'c2VjcmV0' } }),
+            metadata: { name: 's', namespace: 'ns', resourceVersion: '1', managedFields: [{}] },
+          },
+        ],
+        resourceVersion: '1',
+      },
+    ];
+    reflector.start();
+    await flushPromises();
+    expect(reflector.get('ns/s')).toEqual({
+      apiVersion: 'v1',
+      kind: 'ConfigMap',
+      metadata: { name: 's', namespace: 'ns', resourceVersion: '1' },
+    });
+    await reflector.stop();
+  });
+
+  it('a handler added late first gets the cached objects', async () => {
+    const { source, reflector } = setup();
+    source.listResults = [{ items: [obj('a', '1')], resourceVersion: '1' }];
+    reflector.start();
+    await flushPromises();
+    const late: string[] = [];
+    reflector.addHandler((type, o) => late.push(`${type} ${o.metadata!.name!}`));
+    expect(late).toEqual(['ADDED a']);
+    await reflector.stop();
+  });
+});

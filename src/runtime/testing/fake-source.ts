@@ -1,0 +1,45 @@
+// A scripted ListWatchSource for unit tests: lists answer from a script, watches stay open until the test
+// emits events into them, ends them or fails them.
+import type { Clock } from '../clock.js';
+import type { ListResult, ListWatchSource } from '../reflector.js';
+
+export interface OpenWatch {
+  from: string;
+  emit(type: string, object: unknown): void;
+  end(): void;
+  fail(err: Error): void;
+}
+
+/** A scripted API: list answers from `listResults` (or errors), watches stay open until the test ends them. */
+export class FakeSource implements ListWatchSource {
+  listResults: (ListResult | Error)[] = [];
+  /** Clock times of every watch call. */
+  attempts: number[] = [];
+
+  constructor(private readonly clock: Clock) {}
+
+  lists = 0;
+  watches: OpenWatch[] = [];
+  /** When set, each watch fails at once with this error. */
+  watchError: Error | undefined;
+
+  list(): Promise<ListResult> {
+    this.lists++;
+    const next = this.listResults.length > 1 ? this.listResults.shift()! : this.listResults[0];
+    if (!next) return Promise.reject(new Error('no list result scripted'));
+    return next instanceof Error ? Promise.reject(next) : Promise.resolve(structuredClone(next));
+  }
+
+  watch(from: string, onEvent: (type: string, object: unknown) => void, signal: AbortSignal): Promise<void> {
+    this.attempts.push(this.clock.now());
+    if (this.watchError) return Promise.reject(this.watchError);
+    return new Promise((resolve, reject) => {
+      signal.addEventListener('abort', () => resolve());
+      this.watches.push({ from, emit: onEvent, end: resolve, fail: reject });
+    });
+  }
+
+  get current(): OpenWatch {
+    return this.watches.at(-1)!;
+  }
+}
