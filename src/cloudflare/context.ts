@@ -29,10 +29,20 @@ export async function listAllPages<T>(
   for (let page = 1; ; page++) {
     const result = await ctx.call(operation, { ...context, page }, (opts) => fetchPage(page, opts));
     items.push(...result.result);
-    const totalPages = result.result_info?.total_pages;
-    const done = totalPages !== undefined ? page >= totalPages : result.result.length < perPage;
-    if (done || result.result.length === 0) return items;
+    if (isLastPage(page, perPage, result)) return items;
   }
+}
+
+/**
+ * Whether `page` was the last one. Some list endpoints send `total_pages`, others only
+ * `total_count` (tunnels); without either, a short page is the last.
+ */
+export function isLastPage(page: number, perPage: number, result: SdkPage<unknown>): boolean {
+  if (result.result.length === 0) return true;
+  const info = result.result_info;
+  if (info?.total_pages !== undefined) return page >= info.total_pages;
+  if (info?.total_count !== undefined) return page * (info.per_page ?? perPage) >= info.total_count;
+  return result.result.length < perPage;
 }
 
 /** An error the gateway raises itself (e.g. "no account with that name"), typed like the others. */
