@@ -10,7 +10,7 @@ source "$here/versions.env"
 stamp="k8s-${KUBERNETES_VERSION}_etcd-${ETCD_VERSION}_kwok-${KWOK_VERSION}_helm-${HELM_VERSION}"
 cache_root="${XDG_CACHE_HOME:-$HOME/.cache}/cloudflare-operator/${stamp}"
 bin="$cache_root/bin"
-binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kwok helm)
+binaries=(etcd kube-apiserver kube-controller-manager kube-scheduler kubectl kwok helm)
 
 all_present() {
   local b
@@ -22,6 +22,12 @@ if all_present; then
   echo "$bin"
   exit 0
 fi
+
+any_missing() {
+  local b
+  for b in "$@"; do [[ -x "$bin/$b" ]] || return 0; done
+  return 1
+}
 
 log() { echo "[cluster-build] $*" >&2; }
 
@@ -49,7 +55,10 @@ wrapper_module() { # dir module version replaced_version
     echo "module wrapper"
     echo "go ${GO_VERSION}"
     echo "require ${module} ${version}"
-    grep -E '^\s*[^ ]+ => \./' "$gomod" | sed -E 's/^\s*replace\s+//' | awk -v v="$replaced_version" '{print "replace " $1 " => " $1 " " v}'
+    # Both `replace X => ./path` lines and lines inside a `replace ( ... )` block; paths may start with ../
+    # (etcd also points modules it forbids at ./FORBIDDEN_DEPENDENCY: those are not sub-modules, skip them).
+    { grep -E '^\s*(replace\s+)?[^ ]+ => \.\.?/' "$gomod" | grep -v FORBIDDEN_DEPENDENCY || true; } |
+      sed -E 's/^\s*replace\s+//' | awk -v v="$replaced_version" '{print "replace " $1 " => " $1 " " v}'
   } >"$dir/go.mod"
 }
 
@@ -60,21 +69,22 @@ ldflags_k8s() {
   echo "-s -w -X ${pkg}.gitVersion=${KUBERNETES_VERSION} -X ${pkg}.gitMajor=${major} -X ${pkg}.gitMinor=${minor} -X ${pkg}.gitTreeState=clean"
 }
 
-if [[ ! -x "$bin/kube-apiserver" || ! -x "$bin/kube-controller-manager" || ! -x "$bin/kube-scheduler" ]]; then
-  log "building kube-apiserver, kube-controller-manager, kube-scheduler ${KUBERNETES_VERSION} (cold: ~6 min)"
+k8s_commands=(kube-apiserver kube-controller-manager kube-scheduler kubectl)
+if any_missing "${k8s_commands[@]}"; then
+  log "building ${k8s_commands[*]} ${KUBERNETES_VERSION} (cold: ~6 min)"
   staging_version="v0.${KUBERNETES_VERSION#v1.}"
   wrapper_module "$work/k8s" k8s.io/kubernetes "$KUBERNETES_VERSION" "$staging_version"
-  cmds=(k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kube-controller-manager k8s.io/kubernetes/cmd/kube-scheduler)
+  cmds=("${k8s_commands[@]/#/k8s.io/kubernetes/cmd/}")
   (cd "$work/k8s" && go get "${cmds[@]/%/@${KUBERNETES_VERSION}}" >&2 && go build -trimpath -ldflags "$(ldflags_k8s)" -o "$bin/" "${cmds[@]}")
 fi
 
-if [[ ! -x "$bin/etcd" ]]; then
+if any_missing etcd; then
   log "building etcd ${ETCD_VERSION}"
   wrapper_module "$work/etcd" go.etcd.io/etcd/server/v3 "$ETCD_VERSION" "$ETCD_VERSION"
   (cd "$work/etcd" && go get "go.etcd.io/etcd/server/v3@${ETCD_VERSION}" >&2 && go build -trimpath -ldflags "-s -w" -o "$bin/etcd" go.etcd.io/etcd/server/v3)
 fi
 
-if [[ ! -x "$bin/kwok" ]]; then
+if any_missing kwok; then
   log "building kwok ${KWOK_VERSION}"
   GOBIN="$bin" go install -trimpath -ldflags "-s -w" "sigs.k8s.io/kwok/cmd/kwok@${KWOK_VERSION}"
 fi
@@ -92,7 +102,7 @@ if [[ ! -d "$cache_root/kwok-stages" ]]; then
   mv "$cache_root/kwok-stages.tmp" "$cache_root/kwok-stages"
 fi
 
-if [[ ! -x "$bin/helm" ]]; then
+if any_missing helm; then
   log "building helm ${HELM_VERSION}"
   major="${HELM_VERSION#v}"; major="${major%%.*}"
   module="helm.sh/helm/v${major}"
