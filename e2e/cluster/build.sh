@@ -31,10 +31,24 @@ any_missing() {
 
 log() { echo "[cluster-build] $*" >&2; }
 
-# A Go toolchain >= 1.21 can fetch the pinned release itself through the module proxy.
-if ! command -v go >/dev/null 2>&1; then
-  log "no 'go' on PATH: installing Debian's golang-go to bootstrap GOTOOLCHAIN=go${GO_VERSION}"
-  if [[ $(id -u) -eq 0 ]]; then apt-get update -qq >&2 && apt-get install -y -qq golang-go >&2; else sudo apt-get update -qq >&2 && sudo apt-get install -y -qq golang-go >&2; fi
+# The pinned Go release. A go >= 1.21 on PATH fetches it itself (GOTOOLCHAIN); with no go, or an older one,
+# take the toolchain module straight from the Go module proxy, which publishes every release as a zip.
+go_minor() { go env GOVERSION 2>/dev/null | sed -nE 's/^go1\.([0-9]+).*/\1/p'; }
+if ! command -v go >/dev/null 2>&1 || [[ "$(go_minor)" -lt 21 ]]; then
+  toolchain="${XDG_CACHE_HOME:-$HOME/.cache}/cloudflare-operator/go${GO_VERSION}"
+  if [[ ! -x "$toolchain/bin/go" ]]; then
+    proxy="${GOPROXY:-https://proxy.golang.org}"; proxy="${proxy%%,*}"
+    arch="$(uname -m)"; case "$arch" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; esac
+    version="v0.0.1-go${GO_VERSION}.linux-${arch}"
+    log "installing Go ${GO_VERSION} from the module proxy (golang.org/toolchain@${version})"
+    tmp_go="$(mktemp -d)"
+    curl -fsSL -o "$tmp_go/go.zip" "${proxy}/golang.org/toolchain/@v/${version}.zip"
+    (cd "$tmp_go" && { unzip -q go.zip || python3 -m zipfile -e go.zip .; })
+    chmod +x "$tmp_go/golang.org/toolchain@${version}/bin/"* "$tmp_go/golang.org/toolchain@${version}/pkg/tool/"*/*
+    mkdir -p "$(dirname "$toolchain")" && rm -rf "$toolchain"
+    mv "$tmp_go/golang.org/toolchain@${version}" "$toolchain" && rm -rf "$tmp_go"
+  fi
+  export PATH="$toolchain/bin:$PATH"
 fi
 export GOTOOLCHAIN="go${GO_VERSION}"
 export GOFLAGS="-buildvcs=false"

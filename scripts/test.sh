@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# `npm test`: lint, type-check, unit + contract tests, then the e2e tests on a real local cluster.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+source scripts/use-node.sh
+
+step() { printf '\n=== %s\n' "$*"; }
+
+step "lint (eslint + prettier)"
+npm run --silent lint
+step "type-check (tsc --strict)"
+npm run --silent typecheck
+step "unit and contract tests"
+npm run --silent test:unit -- --ci
+step "cluster binaries (built once, then cached)"
+bash e2e/cluster/build.sh >/dev/null
+step "e2e tests (real local cluster)"
+npm run --silent test:e2e -- --ci
