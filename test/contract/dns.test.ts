@@ -11,6 +11,12 @@ describe('DNS records', () => {
   const emulator = useEmulator();
 
   it('creates, lists, updates and deletes a proxied tunnel CNAME', async () => {
+    await emulator().control.seed({
+      records: [
+        { zoneId: FREE_ZONE.id, name: 'other.example.com', type: 'CNAME', content: 'x.cfargotunnel.com' },
+        { zoneId: FREE_ZONE.id, name: 'txt.example.com', type: 'TXT', content: 'v=spf1 -all' },
+      ],
+    });
     const { gateway } = harness(emulator());
     const created = await gateway.createDnsRecord(FREE_ZONE.id, tunnelCname('app.example.com', TUNNEL, comment('web')));
     expect(created).toMatchObject({
@@ -24,6 +30,8 @@ describe('DNS records', () => {
     await expect(gateway.listDnsRecords(FREE_ZONE.id, { name: 'app.example.com', type: 'CNAME' })).resolves.toEqual([
       created,
     ]);
+    const cnames = await gateway.listDnsRecords(FREE_ZONE.id, { type: 'CNAME' });
+    expect(cnames.map((r) => r.name)).toEqual(['app.example.com', 'other.example.com']);
 
     const updated = await gateway.updateDnsRecord(
       FREE_ZONE.id,
