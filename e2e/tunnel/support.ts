@@ -1,0 +1,179 @@
+// What the tunnel e2e tests share: the operator as a real child process (src/main.ts through tsx) pointed at the
+// run's cluster and an in-process Cloudflare emulator, a small Kubernetes client, and object builders.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
+import { API_VERSION, FINALIZER } from '../../src/api/constants.js';
+import type { Condition, TunnelLike, TunnelSpec } from '../../src/api/types.js';
+import { createKubeTransport, ResourceClient, resourcePath, type ResourceType } from '../../src/runtime/kube-client.js';
+import { isNotFound } from '../../src/runtime/errors.js';
+import { adminKubeConfig, clusterState, waitFor } from '../support/cluster.js';
+import { kubectl } from '../support/tools.js';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export const client = new ResourceClient(createKubeTransport(adminKubeConfig()));
+export const OWNER_ID = 'e2e-tunnel';
+export { FINALIZER };
+
+export async function installCrds(): Promise<void> {
+  const applied = await kubectl(['apply', '--server-side', '-f', join(root, 'crds')]);
+  if (applied.code !== 0) throw new Error(`kubectl apply crds: ${applied.stderr}`);
+  const established = await kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(root, 'crds')]);
+  if (established.code !== 0) throw new Error(`CRDs not established: ${established.stderr}`);
+}
+
+export type LogLine = Record<string, unknown> & { message?: string };
+
+/** The operator, run as in production: `node src/main.ts` (through tsx) with flags from the environment. */
+export class OperatorProcess {
+  readonly logs: LogLine[] = [];
+  private readonly stderr: string[] = [];
+  private readonly child: ChildProcess;
+  private readonly exited: Promise<void>;
+  private alive = true;
+
+  constructor(operatorNamespace: string, apiBaseUrl: string) {
+    this.child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'main.ts')], {
+      cwd: root,
+      env: {
+        ...process.env,
+        KUBECONFIG: clusterState().kubeconfig,
+        OWNER_ID,
+        OPERATOR_NAMESPACE: operatorNamespace,
+        CLOUDFLARE_API_BASE_URL: apiBaseUrl,
+        LEADER_ELECT: 'false',
+        HTTP_HOST: '127.0.0.1',
+        HTTP_PORT: '0',
+        RESYNC_PERIOD: '0',
+        LOG_LEVEL: 'debug',
+        SHUTDOWN_TIMEOUT: '5s',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let buffered = '';
+    this.child.stdout?.on('data', (chunk: Buffer) => {
+      buffered += chunk.toString();
+      const lines = buffered.split('\n');
+      buffered = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) this.logs.push(parseLine(line));
+    });
+    this.child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    this.exited = new Promise((done) => this.child.on('exit', () => ((this.alive = false), done())));
+  }
+
+  readonly gone = (): string | undefined => (this.alive ? undefined : `operator exited: ${this.stderr.join('')}`);
+
+  /** Reconciles of `key` completed so far (the runtime logs one debug line per reconcile). */
+  reconciles(key: string): number {
+    return this.logs.filter((l) => l.key === key && typeof l.message === 'string' && l.message.startsWith('reconcile'))
+      .length;
+  }
+
+  async stop(): Promise<void> {
+    if (this.alive) this.child.kill('SIGTERM');
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
+    await this.exited;
+    clearTimeout(timer);
+  }
+}
+
+function parseLine(line: string): LogLine {
+  try {
+    return JSON.parse(line) as LogLine;
+  } catch {
+    return { message: line };
+  }
+}
+
+export async function getOptional<T extends KubernetesObject>(
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+): Promise<T | undefined> {
+  try {
+    return await client.get<T>(type, namespace, name);
+  } catch (err: unknown) {
+    if (isNotFound(err)) return undefined;
+    throw err;
+  }
+}
+
+export async function create(type: ResourceType, object: KubernetesObject): Promise<void> {
+  await client.transport.request({
+    method: 'POST',
+    path: resourcePath(type, object.metadata?.namespace),
+    body: object,
+  });
+}
+
+export async function remove(type: ResourceType, namespace: string | undefined, name: string): Promise<void> {
+  await client.transport.request({ method: 'DELETE', path: resourcePath(type, namespace, name) });
+}
+
+export async function mergePatch(
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  patch: unknown,
+): Promise<void> {
+  await client.transport.request({
+    method: 'PATCH',
+    path: resourcePath(type, namespace, name),
+    body: patch,
+    contentType: 'application/merge-patch+json',
+  });
+}
+
+export function apiSecret(namespace: string, name: string, token: string): V1Secret {
+  return { apiVersion: 'v1', kind: 'Secret', metadata: { name, namespace }, stringData: { apiToken: token } };
+}
+
+export function tunnelObject(
+  kind: 'Tunnel' | 'ClusterTunnel',
+  name: string,
+  namespace: string | undefined,
+  spec: TunnelSpec,
+): TunnelLike {
+  const metadata = namespace ? { name, namespace } : { name };
+  return kind === 'Tunnel'
+    ? { apiVersion: API_VERSION, kind, metadata, spec }
+    : { apiVersion: API_VERSION, kind, metadata, spec };
+}
+
+export function condition(tunnel: TunnelLike | undefined, type: string): Condition | undefined {
+  return tunnel?.status?.conditions?.find((c) => c.type === type);
+}
+
+/** Waits until the object's condition has this status (and reason, when given); returns the object. */
+export function waitForCondition(
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  want: { type: string; status: string; reason?: string; op?: OperatorProcess; timeoutMs?: number },
+): Promise<TunnelLike> {
+  const { op, timeoutMs = 60_000 } = want;
+  return waitFor(
+    async () => {
+      const tunnel = await getOptional<TunnelLike>(type, namespace, name);
+      const c = condition(tunnel, want.type);
+      const matches = c?.status === want.status && (!want.reason || c.reason === want.reason);
+      return matches && tunnel?.status?.observedGeneration === tunnel?.metadata.generation ? tunnel : undefined;
+    },
+    { timeoutMs, description: `${name}: ${want.type}=${want.status} ${want.reason ?? ''}`, giveUpIf: op?.gone },
+  );
+}
+
+export function waitGone(
+  type: ResourceType,
+  namespace: string | undefined,
+  name: string,
+  op?: OperatorProcess,
+): Promise<true> {
+  return waitFor(async () => (await getOptional(type, namespace, name)) === undefined || undefined, {
+    timeoutMs: 60_000,
+    description: `${type.kind} ${name} gone`,
+    giveUpIf: op?.gone,
+  });
+}

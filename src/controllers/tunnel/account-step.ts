@@ -1,0 +1,40 @@
+// Resolves the account and the zones through the gateway. The first Cloudflare call of a reconcile, so it is
+// also where bad credentials show up (the caller maps those errors to CredentialsValid).
+import { ConditionType, Reason } from '../../api/conditions.js';
+import type { TunnelLike, ZoneStatus } from '../../api/types.js';
+import type { CloudflareGateway, Zone } from '../../cloudflare/index.js';
+import { failed, ok } from './conditions.js';
+import type { Report } from './report.js';
+
+export interface ResolvedAccount {
+  accountId: string;
+  zones: Zone[];
+}
+
+export async function resolveAccount(
+  gateway: CloudflareGateway,
+  tunnel: TunnelLike,
+  report: Report,
+): Promise<ResolvedAccount> {
+  const { accountId, accountName, zones: zoneNames = [] } = tunnel.spec.cloudflare;
+  const account = await gateway.resolveAccount(accountId ? { id: accountId } : { name: accountName ?? '' });
+  report.set(ok(ConditionType.CredentialsValid, Reason.CredentialsVerified, `account ${account.id}`));
+  report.fields.accountId = account.id;
+  const zones: Zone[] = [];
+  const missing: string[] = [];
+  for (const name of zoneNames) {
+    const zone = await gateway.findZoneByName(name, account.id);
+    if (zone) zones.push(zone);
+    else missing.push(name);
+  }
+  report.fields.zones = zones.map((z): ZoneStatus => ({ name: z.name, id: z.id }));
+  if (missing.length > 0) {
+    const message = `zone(s) ${missing.join(', ')} not found in account ${account.id}`;
+    report.set(failed(ConditionType.DNSReady, Reason.ZoneNotFound, message));
+    report.warning(Reason.ZoneNotFound, 'ResolveZones', message);
+  } else {
+    // Routes (and their records) come with the Service controller; until then there is nothing to publish.
+    report.set(ok(ConditionType.DNSReady, Reason.NoRecords, 'no routes need a DNS record'));
+  }
+  return { accountId: account.id, zones };
+}

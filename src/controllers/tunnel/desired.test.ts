@@ -1,0 +1,70 @@
+import { CONFIG_HASH_ANNOTATION } from '../../api/constants.js';
+import { CTX, route, sampleTunnel } from '../../render/fixtures.js';
+import { desiredState, type DesiredInput } from './desired.js';
+
+const credentials = {
+  accountTag: '0123456789abcdef0123456789abcdef',
+  tunnelId: '6ff42ae2-765d-4adf-8112-31c55c1551ef',
+  tunnelSecret: Buffer.alloc(32, 1).toString('base64'),
+};
+const input = (overrides: Partial<DesiredInput> = {}): DesiredInput => ({
+  tunnel: sampleTunnel(),
+  credentials,
+  created: true,
+  routes: [],
+  ctx: CTX,
+  ...overrides,
+});
+
+describe('desiredState', () => {
+  it('local mode: a ConfigMap, credentials.json, a PDB for 2 replicas, no remote configuration', () => {
+    const desired = desiredState(input());
+    expect(desired.mode).toBe('local');
+    expect(desired.configMap?.data?.['config.yaml']).toContain(credentials.tunnelId);
+    expect(Object.keys(desired.secret.data ?? {})).toEqual(['credentials.json']);
+    expect(desired.podDisruptionBudget).toBeDefined();
+    expect(desired.remoteConfig).toBeUndefined();
+    expect(desired.deployment.spec?.template.metadata?.annotations?.[CONFIG_HASH_ANNOTATION]).toBe(desired.configHash);
+  });
+
+  it('cloudflare mode: the token in the Secret, the rules as remote configuration, no ConfigMap', () => {
+    const desired = desiredState(input({ tunnel: sampleTunnel({ configSource: 'cloudflare' }) }));
+    expect(desired.configMap).toBeUndefined();
+    expect(Object.keys(desired.secret.data ?? {})).toEqual(['token']);
+    expect(desired.remoteConfig?.ingress).toEqual([{ service: 'http_status:404' }]);
+  });
+
+  it('scale: replicas 1 → no PDB; replicas 3 → a PDB and no rollout', () => {
+    const one = desiredState(input({ tunnel: sampleTunnel({ cloudflared: { replicas: 1 } }) }));
+    const three = desiredState(input({ tunnel: sampleTunnel({ cloudflared: { replicas: 3 } }) }));
+    expect(one.podDisruptionBudget).toBeUndefined();
+    expect(three.podDisruptionBudget).toBeDefined();
+    expect(three.configHash).toBe(one.configHash);
+  });
+
+  it('local mode: origin defaults or routes change the config hash (one rollout)', () => {
+    const base = desiredState(input()).configHash;
+    const origin = desiredState(input({ tunnel: sampleTunnel({ originRequest: { connectTimeout: '10s' } }) }));
+    const routed = desiredState(input({ routes: [route('shop.example.com')] }));
+    expect(origin.configHash).not.toBe(base);
+    expect(routed.configHash).not.toBe(base);
+  });
+
+  it('cloudflare mode: a route change never changes the hash (no pod restart)', () => {
+    const tunnel = sampleTunnel({ configSource: 'cloudflare' });
+    const before = desiredState(input({ tunnel }));
+    const after = desiredState(input({ tunnel, routes: [route('shop.example.com')] }));
+    expect(after.configHash).toBe(before.configHash);
+    expect(after.remoteConfig).not.toEqual(before.remoteConfig);
+  });
+
+  it('mode switch local → cloudflare changes the hash (the pods must restart with the token)', () => {
+    const local = desiredState(input()).configHash;
+    const remote = desiredState(input({ tunnel: sampleTunnel({ configSource: 'cloudflare' }) })).configHash;
+    expect(remote).not.toBe(local);
+  });
+
+  it('is deterministic', () => {
+    expect(desiredState(input())).toEqual(desiredState(input()));
+  });
+});

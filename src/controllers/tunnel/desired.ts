@@ -1,0 +1,77 @@
+// The desired state of a tunnel's Kubernetes objects and remote configuration. Pure: same inputs, same output.
+import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Secret } from '@kubernetes/client-node';
+import { withDefaults } from '../../api/defaults.js';
+import type { ConfigSource, TunnelLike } from '../../api/types.js';
+import type { TunnelConfiguration } from '../../cloudflare/index.js';
+import {
+  cloudflaredConfig,
+  configMap,
+  deployment,
+  hash,
+  podDisruptionBudget,
+  remoteConfiguration,
+  wantsPodDisruptionBudget,
+  type RenderContext,
+  type Route,
+  type TunnelCredentials,
+} from '../../render/index.js';
+import { storedTunnelSecret } from './stored-tunnel.js';
+
+export interface DesiredState {
+  mode: ConfigSource;
+  secret: V1Secret;
+  /** `local` mode only. */
+  configMap: V1ConfigMap | undefined;
+  deployment: V1Deployment;
+  /** Only while replicas ≥ 2. */
+  podDisruptionBudget: V1PodDisruptionBudget | undefined;
+  /** `cloudflare` mode only: what to PUT as the tunnel's remotely-managed configuration. */
+  remoteConfig: TunnelConfiguration | undefined;
+  /** On the pod template: changes only when cloudflared must restart. */
+  configHash: string;
+}
+
+export interface DesiredInput {
+  tunnel: TunnelLike;
+  credentials: TunnelCredentials;
+  created: boolean;
+  routes: readonly Route[];
+  ctx: RenderContext;
+}
+
+/**
+ * `local`: the hash covers config.yaml and the credentials, so a route or origin-default change rolls the pods.
+ * `cloudflare`: it covers only the token, so route changes (pushed through the API) never roll them.
+ */
+export function desiredState(input: DesiredInput): DesiredState {
+  const { tunnel, credentials, created, routes, ctx } = input;
+  const spec = withDefaults(tunnel.spec);
+  const mode = spec.configSource;
+  const secret = storedTunnelSecret(tunnel, { state: 'ready', credentials, created }, mode, ctx);
+  const credentialsHash = hash(secret.data);
+  let config: V1ConfigMap | undefined;
+  let remoteConfig: TunnelConfiguration | undefined;
+  let configHash: string;
+  if (mode === 'local') {
+    const yaml = cloudflaredConfig(credentials.tunnelId, routes, tunnel.spec);
+    config = configMap(tunnel, yaml, ctx);
+    configHash = hash({ config: yaml, credentials: credentialsHash });
+  } else {
+    remoteConfig = toGatewayConfiguration(remoteConfiguration(routes, tunnel.spec).config);
+    configHash = hash({ credentials: credentialsHash });
+  }
+  return {
+    mode,
+    secret,
+    configMap: config,
+    deployment: deployment(tunnel, { ...ctx, configHash, mode }),
+    podDisruptionBudget: wantsPodDisruptionBudget(tunnel) ? podDisruptionBudget(tunnel, ctx) : undefined,
+    remoteConfig,
+    configHash,
+  };
+}
+
+/** The rendered configuration as the gateway types it (JSON-shaped: origin options are plain records). */
+function toGatewayConfiguration(config: ReturnType<typeof remoteConfiguration>['config']): TunnelConfiguration {
+  return JSON.parse(JSON.stringify(config)) as TunnelConfiguration;
+}

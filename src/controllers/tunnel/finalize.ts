@@ -1,0 +1,116 @@
+// Deletion: remove the DNS records this tunnel owns, stop cloudflared, delete the tunnel (only one we created,
+// which also cleans up its connections), then release the finalizer. Without usable credentials nothing can be
+// removed from Cloudflare: the caller reports DeletionBlocked and retries (docs/tunnels.md explains the way out).
+import { ConditionType, Reason } from '../../api/conditions.js';
+import type { TunnelLike } from '../../api/types.js';
+import {
+  isOurs,
+  ownerCommentPrefix,
+  tunnelCnameTarget,
+  type CloudflareGateway,
+  type Zone,
+} from '../../cloudflare/index.js';
+import { decodeTunnelToken, objectNames } from '../../render/index.js';
+import type { ResourceClient } from '../../runtime/kube-client.js';
+import { deleteIfExists } from '../shared/apply.js';
+import { DEPLOYMENT } from '../shared/resources.js';
+import { failed } from './conditions.js';
+import type { Report } from './report.js';
+import type { StoredTunnel } from './stored-tunnel.js';
+import { recoverPending } from './tunnel-plan.js';
+
+/** What Cloudflare may still hold for this object. Pure. */
+export type Leftovers =
+  | { kind: 'nothing' }
+  | { kind: 'tunnel'; tunnelId: string; created: boolean }
+  | { kind: 'pending'; name: string; secret: string };
+
+export function leftovers(stored: StoredTunnel, status: TunnelLike['status']): Leftovers {
+  if (stored.state === 'ready') {
+    return { kind: 'tunnel', tunnelId: stored.credentials.tunnelId, created: stored.created };
+  }
+  if (stored.state === 'pending') return { kind: 'pending', name: stored.pending.name, secret: stored.pending.secret };
+  // The Secret is gone (deleted by hand): status still names the tunnel.
+  if (status?.tunnelId) return { kind: 'tunnel', tunnelId: status.tunnelId, created: status.created === true };
+  return { kind: 'nothing' };
+}
+
+export function deletingCondition(message: string): ReturnType<typeof failed> {
+  return failed(ConditionType.Ready, Reason.Deleting, message);
+}
+
+export function deletionBlocked(report: Report, message: string): void {
+  report.ready = failed(ConditionType.Ready, Reason.DeletionBlocked, message);
+  report.warning(Reason.DeletionBlocked, 'Delete', message);
+}
+
+export interface CleanupInput {
+  client: ResourceClient;
+  gateway: CloudflareGateway;
+  ownerId: string;
+  accountId: string;
+  zones: Zone[];
+  tunnel: TunnelLike;
+  namespace: string;
+  found: Leftovers;
+  report: Report;
+}
+
+export async function cleanUp(input: CleanupInput): Promise<void> {
+  const { client, gateway, accountId, found, report, tunnel } = input;
+  await deleteIfExists(client, DEPLOYMENT, input.namespace, objectNames(tunnel).deployment);
+  if (found.kind === 'nothing') return;
+  const tunnelId = found.kind === 'tunnel' ? found.tunnelId : await pendingTunnelId(gateway, accountId, found);
+  if (!tunnelId) return;
+  const removed = await deleteRecords(input, tunnelId);
+  if (removed > 0) report.normal('DNSRecordsDeleted', 'Delete', `deleted ${removed} DNS record(s)`);
+  if (found.kind === 'tunnel' && !found.created) {
+    report.normal('TunnelReleased', 'Delete', `tunnel ${tunnelId} was adopted: left in place`);
+    return;
+  }
+  const outcome = await gateway.deleteTunnel(accountId, tunnelId);
+  report.normal(
+    'TunnelDeleted',
+    'Delete',
+    `tunnel ${tunnelId} ${outcome === 'deleted' ? 'deleted' : 'was already gone'}`,
+  );
+}
+
+/** A crash left a pending secret: the tunnel of that name is ours (to delete) only if its secret matches. */
+async function pendingTunnelId(
+  gateway: CloudflareGateway,
+  accountId: string,
+  pending: Extract<Leftovers, { kind: 'pending' }>,
+): Promise<string | undefined> {
+  const found = await gateway.findTunnelByName(accountId, pending.name);
+  if (!found) return undefined;
+  const secret = decodeTunnelToken(await gateway.getTunnelToken(accountId, found.id)).tunnelSecret;
+  const verdict = recoverPending({ name: pending.name, accountTag: accountId, secret: pending.secret }, found, secret);
+  return verdict === 'ours' ? found.id : undefined;
+}
+
+/** Deletes our CNAMEs that point at the tunnel, in every zone of the spec. */
+async function deleteRecords(input: CleanupInput, tunnelId: string): Promise<number> {
+  const { gateway, ownerId, zones } = input;
+  const target = tunnelCnameTarget(tunnelId);
+  let removed = 0;
+  for (const zone of zones) {
+    const records = await gateway.listDnsRecords(zone.id, {
+      type: 'CNAME',
+      commentStartsWith: ownerCommentPrefix(ownerId),
+    });
+    const ours = records.filter((r) => r.content === target && isOurs(r, ownerId));
+    if (ours.length === 0) continue;
+    const result = await gateway.applyDnsBatch(zone, {
+      deletes: ours.map((r) => ({ id: r.id })),
+      patches: [],
+      puts: [],
+      posts: [],
+    });
+    if (result.failures.length > 0) {
+      throw new Error(`could not delete ${result.failures.length} DNS record(s) in zone ${zone.name}`);
+    }
+    removed += ours.length;
+  }
+  return removed;
+}

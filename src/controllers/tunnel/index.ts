@@ -1,0 +1,3 @@
+// The Tunnel / ClusterTunnel controllers.
+export { TUNNEL_BACKOFF, tunnelControllers } from './register.js';
+export { TunnelReconciler, type GatewaySource, type TunnelReconcilerDeps } from './reconciler.js';

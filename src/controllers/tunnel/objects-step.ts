@@ -1,0 +1,118 @@
+// Brings the tunnel's Kubernetes objects (and, in `cloudflare` mode, its remote configuration) to the desired
+// state, writing only what differs.
+import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Secret } from '@kubernetes/client-node';
+import { ConditionType, Reason } from '../../api/conditions.js';
+import { CONFIG_HASH_ANNOTATION } from '../../api/constants.js';
+import { isCloudflareApiError, type CloudflareGateway } from '../../cloudflare/index.js';
+import type { ResourceClient } from '../../runtime/kube-client.js';
+import { applyIfChanged, deleteIfExists } from '../shared/apply.js';
+import { CONFIG_MAP, DEPLOYMENT, POD_DISRUPTION_BUDGET, SECRET } from '../shared/resources.js';
+import { isSubset } from '../shared/subset.js';
+import { deploymentCondition, failed, ok } from './conditions.js';
+import type { DesiredState } from './desired.js';
+import type { Report } from './report.js';
+
+export interface ActualObjects {
+  secret: V1Secret | undefined;
+  configMap: V1ConfigMap | undefined;
+  deployment: V1Deployment | undefined;
+  podDisruptionBudget: V1PodDisruptionBudget | undefined;
+}
+
+export interface ObjectsStepInput {
+  client: ResourceClient;
+  gateway: CloudflareGateway;
+  accountId: string;
+  tunnelId: string;
+  desired: DesiredState;
+  actual: ActualObjects;
+  report: Report;
+}
+
+export async function applyObjects(input: ObjectsStepInput): Promise<void> {
+  await applyConfig(input);
+  input.report.set(ok(ConditionType.ConfigReady, Reason.ConfigApplied, configMessage(input.desired)));
+  await applyDeployment(input);
+}
+
+async function applyConfig(input: ObjectsStepInput): Promise<void> {
+  const { client, desired, actual } = input;
+  await applyIfChanged(client, SECRET, desired.secret, actual.secret);
+  if (desired.configMap) {
+    await applyIfChanged(client, CONFIG_MAP, desired.configMap, actual.configMap);
+  } else if (actual.configMap) {
+    await deleteIfExists(client, CONFIG_MAP, namespaceOf(desired), nameOf(actual.configMap));
+  }
+  if (desired.remoteConfig) await pushRemoteConfig(input);
+}
+
+async function applyDeployment(input: ObjectsStepInput): Promise<void> {
+  const { client, desired, actual, report } = input;
+  const applied = await applyIfChanged(client, DEPLOYMENT, desired.deployment, actual.deployment);
+  deploymentEvents(report, applied.outcome, desired.deployment, actual.deployment);
+  if (desired.podDisruptionBudget) {
+    await applyIfChanged(client, POD_DISRUPTION_BUDGET, desired.podDisruptionBudget, actual.podDisruptionBudget);
+  } else if (actual.podDisruptionBudget) {
+    await deleteIfExists(client, POD_DISRUPTION_BUDGET, namespaceOf(desired), nameOf(actual.podDisruptionBudget));
+  }
+  const wanted = desired.deployment.spec?.replicas ?? 0;
+  report.set(deploymentCondition(applied.object, wanted));
+  report.fields.replicas = wanted;
+  report.fields.readyReplicas = applied.object?.status?.readyReplicas ?? 0;
+}
+
+function namespaceOf(desired: DesiredState): string | undefined {
+  return desired.deployment.metadata?.namespace;
+}
+
+function nameOf(object: { metadata?: { name?: string } }): string {
+  return object.metadata?.name ?? '';
+}
+
+function configMessage(desired: DesiredState): string {
+  return desired.mode === 'local'
+    ? `config.yaml in ConfigMap ${desired.configMap?.metadata?.name ?? ''}`
+    : 'pushed to Cloudflare as the remotely-managed configuration';
+}
+
+/** PUT the remote configuration only when Cloudflare's differs from ours. */
+async function pushRemoteConfig(input: ObjectsStepInput): Promise<void> {
+  const { gateway, accountId, tunnelId, desired, report } = input;
+  const wanted = desired.remoteConfig;
+  if (!wanted) return;
+  try {
+    const current = await gateway.getTunnelConfiguration(accountId, tunnelId);
+    if (current.config && isSubset(wanted, current.config)) return;
+    const written = await gateway.putTunnelConfiguration(accountId, tunnelId, wanted);
+    report.normal('ConfigPushed', 'PushConfiguration', `remote configuration version ${written.version} pushed`);
+  } catch (err: unknown) {
+    if (isCloudflareApiError(err)) {
+      report.set(failed(ConditionType.ConfigReady, Reason.ConfigPushFailed, err.message));
+      report.warning(Reason.ConfigPushFailed, 'PushConfiguration', err.message);
+    }
+    throw err;
+  }
+}
+
+function configHashOf(deployment: V1Deployment): string | undefined {
+  return deployment.spec?.template.metadata?.annotations?.[CONFIG_HASH_ANNOTATION];
+}
+
+function deploymentEvents(
+  report: Report,
+  outcome: 'created' | 'updated' | 'unchanged',
+  desired: V1Deployment,
+  actual: V1Deployment | undefined,
+): void {
+  const name = nameOf(desired);
+  if (outcome === 'created') report.normal('DeploymentCreated', 'ApplyDeployment', `created Deployment ${name}`);
+  if (outcome !== 'updated' || !actual) return;
+  const from = actual.spec?.replicas ?? 0;
+  const to = desired.spec?.replicas ?? 0;
+  const rolled = configHashOf(actual) !== configHashOf(desired);
+  if (from !== to) report.normal('Scaled', 'ApplyDeployment', `scaled Deployment ${name} from ${from} to ${to}`);
+  if (rolled) report.normal('ConfigUpdated', 'ApplyDeployment', `configuration changed: rolling ${name}`);
+  if (from === to && !rolled) {
+    report.normal('DeploymentUpdated', 'ApplyDeployment', `Deployment ${name} brought back to its desired state`);
+  }
+}

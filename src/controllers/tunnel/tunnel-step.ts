@@ -1,0 +1,150 @@
+// Obtains the Cloudflare tunnel: verify the stored one, adopt by ID, recover after a crash, or create. A created
+// tunnel's secret reaches the credentials Secret before the create call and its ID right after it.
+import type { V1Secret } from '@kubernetes/client-node';
+import { ConditionType, Reason } from '../../api/conditions.js';
+import { desiredTunnelName, withDefaults } from '../../api/defaults.js';
+import type { TunnelLike } from '../../api/types.js';
+import { isCloudflareApiError, type CloudflareGateway } from '../../cloudflare/index.js';
+import { decodeTunnelToken, type RenderContext, type TunnelCredentials } from '../../render/index.js';
+import type { ResourceClient } from '../../runtime/kube-client.js';
+import { applyIfChanged } from '../shared/apply.js';
+import { SECRET } from '../shared/resources.js';
+import { withTunnelSecret } from '../shared/tunnel-secret.js';
+import { failed, ok } from './conditions.js';
+import { Report, StepFailure } from './report.js';
+import { readStoredTunnel, storedTunnelSecret, type PendingTunnel, type StoredTunnel } from './stored-tunnel.js';
+import { planTunnel, recoverPending, verifyOutcome } from './tunnel-plan.js';
+
+export interface TunnelStepInput {
+  client: ResourceClient;
+  gateway: CloudflareGateway;
+  newSecret: () => string;
+  tunnel: TunnelLike;
+  accountId: string;
+  /** The credentials Secret as read at the start of the reconcile. */
+  secret: V1Secret | undefined;
+  ctx: RenderContext;
+  report: Report;
+}
+
+export interface ObtainedTunnel {
+  credentials: TunnelCredentials;
+  created: boolean;
+  name: string;
+  /** The credentials Secret as it is now (written here, or as read). */
+  secret: V1Secret | undefined;
+}
+
+export async function obtainTunnel(input: TunnelStepInput): Promise<ObtainedTunnel> {
+  const { tunnel, accountId, gateway, report } = input;
+  const step = planTunnel(
+    withDefaults(tunnel.spec).tunnel,
+    desiredTunnelName(tunnel),
+    readStoredTunnel(input.secret),
+    accountId,
+  );
+  switch (step.kind) {
+    case 'verify': {
+      const found = await gateway.getTunnel(accountId, step.credentials.tunnelId);
+      const verdict = verifyOutcome(step, found);
+      if (verdict === 'ok' && found) {
+        report.set(ok(ConditionType.TunnelReady, step.created ? Reason.TunnelCreated : Reason.TunnelAdopted));
+        return { credentials: step.credentials, created: step.created, name: found.name, secret: input.secret };
+      }
+      if (verdict === 'missing') throw notFound(report, step.credentials.tunnelId);
+      const name = desiredTunnelName(tunnel) ?? '';
+      report.warning(
+        'TunnelRecreated',
+        'CreateTunnel',
+        `tunnel ${step.credentials.tunnelId} is gone; creating "${name}" again`,
+      );
+      return create(input, name);
+    }
+    case 'adopt':
+      return adopt(input, step.tunnelId);
+    case 'recover':
+      return recover(input, step.pending);
+    case 'create':
+      return create(input, step.name);
+  }
+}
+
+function notFound(report: Report, tunnelId: string): StepFailure {
+  const message = `tunnel ${tunnelId} does not exist in the account`;
+  report.set(failed(ConditionType.TunnelReady, Reason.TunnelNotFound, message));
+  report.warning(Reason.TunnelNotFound, 'GetTunnel', message);
+  return new StepFailure(message, 'backoff');
+}
+
+async function adopt(input: TunnelStepInput, tunnelId: string): Promise<ObtainedTunnel> {
+  const found = await input.gateway.getTunnel(input.accountId, tunnelId);
+  if (!found || found.deletedAt) throw notFound(input.report, tunnelId);
+  const credentials = decodeTunnelToken(await input.gateway.getTunnelToken(input.accountId, tunnelId));
+  const secret = await store(input, { state: 'ready', credentials, created: false });
+  input.report.set(ok(ConditionType.TunnelReady, Reason.TunnelAdopted, `adopted tunnel ${found.name}`));
+  input.report.normal(Reason.TunnelAdopted, 'AdoptTunnel', `adopted tunnel ${found.name} (${tunnelId})`);
+  return { credentials, created: false, name: found.name, secret };
+}
+
+async function recover(input: TunnelStepInput, pending: PendingTunnel): Promise<ObtainedTunnel> {
+  const { gateway, accountId, report } = input;
+  const found = await gateway.findTunnelByName(accountId, pending.name);
+  const foundSecret = found
+    ? decodeTunnelToken(await gateway.getTunnelToken(accountId, found.id)).tunnelSecret
+    : undefined;
+  const verdict = recoverPending(pending, found, foundSecret);
+  if (verdict === 'create') return createWith(input, pending);
+  if (verdict === 'conflict' || !found) throw nameConflict(report, pending.name);
+  const credentials = { accountTag: accountId, tunnelId: found.id, tunnelSecret: pending.secret };
+  const secret = await store(input, { state: 'ready', credentials, created: true });
+  report.set(ok(ConditionType.TunnelReady, Reason.TunnelCreated, `tunnel ${found.name} recovered`));
+  report.normal('TunnelRecovered', 'CreateTunnel', `found tunnel ${found.name} (${found.id}) created before a restart`);
+  return { credentials, created: true, name: found.name, secret };
+}
+
+async function create(input: TunnelStepInput, name: string): Promise<ObtainedTunnel> {
+  const pending: PendingTunnel = { name, accountTag: input.accountId, secret: input.newSecret() };
+  await store(input, { state: 'pending', pending });
+  return createWith(input, pending);
+}
+
+async function createWith(input: TunnelStepInput, pending: PendingTunnel): Promise<ObtainedTunnel> {
+  const { gateway, accountId, report, tunnel } = input;
+  const configSource = withDefaults(tunnel.spec).configSource;
+  let made;
+  try {
+    made = await withTunnelSecret(pending.secret, () =>
+      gateway.createTunnel({ accountId, name: pending.name, configSource }),
+    );
+  } catch (err: unknown) {
+    if (isCloudflareApiError(err) && err.kind === 'conflict') throw nameConflict(report, pending.name, err);
+    if (isCloudflareApiError(err) && (err.kind === 'invalid' || err.kind === 'notFound')) {
+      report.set(failed(ConditionType.TunnelReady, Reason.TunnelCreateFailed, err.message));
+      report.warning(Reason.TunnelCreateFailed, 'CreateTunnel', err.message);
+    }
+    throw err;
+  }
+  const credentials = { accountTag: accountId, tunnelId: made.tunnel.id, tunnelSecret: made.secret };
+  const secret = await store(input, { state: 'ready', credentials, created: true });
+  report.set(ok(ConditionType.TunnelReady, Reason.TunnelCreated, `created tunnel ${made.tunnel.name}`));
+  report.normal(Reason.TunnelCreated, 'CreateTunnel', `created tunnel ${made.tunnel.name} (${made.tunnel.id})`);
+  return { credentials, created: true, name: made.tunnel.name, secret };
+}
+
+function nameConflict(report: Report, name: string, cause?: unknown): StepFailure {
+  const message = `a tunnel named "${name}" already exists and is not this object's: rename it or adopt it by ID`;
+  report.set(failed(ConditionType.TunnelReady, Reason.TunnelNameConflict, message));
+  report.warning(Reason.TunnelNameConflict, 'CreateTunnel', message);
+  return new StepFailure(message, 'terminal', { cause });
+}
+
+/** Writes the credentials Secret now: nothing else may happen before this state is durable. */
+async function store(
+  input: TunnelStepInput,
+  stored: Exclude<StoredTunnel, { state: 'none' }>,
+): Promise<V1Secret | undefined> {
+  const mode = withDefaults(input.tunnel.spec).configSource;
+  const desired = storedTunnelSecret(input.tunnel, stored, mode, input.ctx);
+  const applied = await applyIfChanged(input.client, SECRET, desired, input.secret);
+  return applied.object;
+}
