@@ -113,6 +113,18 @@ describe('Reflector', () => {
     await reflector.stop();
   });
 
+  it('backs off after a slow list failure too (a timeout is no reason to hammer the server)', async () => {
+    const { source, reflector, clock } = setup();
+    source.listDelayMs = 30_000;
+    source.listResults = [new Error('timeout'), new Error('timeout'), { items: [], resourceVersion: '1' }];
+    reflector.start();
+    await clock.advance(30_000 + 1_000 + 30_000 + 2_000 + 30_000);
+    const gaps = source.listTimes.slice(1).map((t, i) => t - source.listTimes[i]!);
+    expect(gaps).toEqual([31_000, 32_000]);
+    expect(reflector.hasSynced()).toBe(true);
+    await reflector.stop();
+  });
+
   it('carries on when a handler throws', async () => {
     const { source, reflector, seen } = setup();
     reflector.addHandler(() => {

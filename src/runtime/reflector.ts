@@ -123,8 +123,12 @@ export class Reflector {
     while (!signal.aborted) {
       const started = this.options.clock.now();
       this.delivered = false;
+      let failure: unknown;
+      let listing = false;
       try {
-        if (this.resourceVersion === undefined) await this.relist(signal);
+        listing = this.resourceVersion === undefined;
+        if (listing) await this.relist(signal);
+        listing = false;
         await this.watchOnce(signal);
       } catch (err: unknown) {
         if (signal.aborted) return;
@@ -133,14 +137,20 @@ export class Reflector {
           this.resourceVersion = undefined;
           continue;
         }
-        this.options.observer?.failed();
-        this.log.warn('list/watch failed; retrying', { error: describeError(err) });
+        failure = err;
       }
-      // A watch that ran a while (a server timeout, an idle timeout, an API server going away) is resumed at
-      // once; one that failed straight away (connection refused, 403, 404) waits out the backoff.
+      // A watch that ran a while and then ended (a server timeout, client-node's idle timeout, an API server
+      // going away) is resumed at once; a failed list, or a watch that failed straight away (connection
+      // refused, 403, 404), waits out the backoff.
       const quick = !this.delivered && this.options.clock.now() - started < (this.options.minWatchMs ?? 1000);
-      if (!quick) this.backoff.forget(BACKOFF_KEY);
-      else if (!(await this.pause(signal))) return;
+      if (!listing && !quick) {
+        this.backoff.forget(BACKOFF_KEY);
+        if (failure) this.log.debug('watch ended; resuming', { error: describeError(failure) });
+        continue;
+      }
+      this.options.observer?.failed();
+      this.log.warn('list/watch failed; retrying', { error: describeError(failure ?? 'ended at once') });
+      if (!(await this.pause(signal))) return;
     }
   }
 

@@ -1,6 +1,6 @@
 // A scripted ListWatchSource for unit tests: lists answer from a script, watches stay open until the test
 // emits events into them, ends them or fails them.
-import type { Clock } from '../clock.js';
+import { sleep, type Clock } from '../clock.js';
 import type { ListResult, ListWatchSource } from '../reflector.js';
 
 export interface OpenWatch {
@@ -23,11 +23,19 @@ export class FakeSource implements ListWatchSource {
   /** When set, each watch fails at once with this error. */
   watchError: Error | undefined;
 
-  list(): Promise<ListResult> {
+  /** How long each list takes, on the clock. */
+  listDelayMs = 0;
+  /** Clock times of every list call. */
+  listTimes: number[] = [];
+
+  async list(): Promise<ListResult> {
     this.lists++;
+    this.listTimes.push(this.clock.now());
+    if (this.listDelayMs > 0) await sleep(this.clock, this.listDelayMs);
     const next = this.listResults.length > 1 ? this.listResults.shift()! : this.listResults[0];
-    if (!next) return Promise.reject(new Error('no list result scripted'));
-    return next instanceof Error ? Promise.reject(next) : Promise.resolve(structuredClone(next));
+    if (!next) throw new Error('no list result scripted');
+    if (next instanceof Error) throw next;
+    return structuredClone(next);
   }
 
   watch(from: string, onEvent: (type: string, object: unknown) => void, signal: AbortSignal): Promise<void> {
