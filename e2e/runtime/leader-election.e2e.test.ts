@@ -96,6 +96,7 @@ describe('leader election between two operator processes', () => {
       await lead!.waitForExit();
       await standby.waitForLog((l) => l.message === 'became leader', 'standby takes over', 30_000);
       const handover = Date.now() - killedAt;
+      process.stderr.write(`leader killed → standby leading after ${handover} ms (lease ${LEASE_MS} ms)\n`);
       // Bound: lease duration + one poll (retry period × 1.2), plus log and polling latency.
       expect(handover).toBeLessThanOrEqual(LEASE_MS + RETRY_MS * 1.2 + 1_500);
       await createProbe(ns.name, 'two');
@@ -121,6 +122,7 @@ describe('leader election between two operator processes', () => {
       expect(lead!.logs.map((l) => l.message)).toContain('released the lease');
       const releasedAt = Date.now();
       await next.waitForLog((l) => l.message === 'became leader', 'op-c takes over', 10_000);
+      process.stderr.write(`lease released → standby leading after ${Date.now() - releasedAt} ms\n`);
       expect(Date.now() - releasedAt).toBeLessThan(LEASE_MS);
       expect(leader(processes)).toEqual([next]);
     },
