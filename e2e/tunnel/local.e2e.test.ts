@@ -1,5 +1,6 @@
 // A Tunnel in `local` mode through its whole life, with the operator as a real process: create, at rest, scale,
 // origin defaults → one rollout, drift repair, deletion.
+import { jest } from '@jest/globals';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

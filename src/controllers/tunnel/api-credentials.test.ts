@@ -1,0 +1,36 @@
+import type { V1Secret } from '@kubernetes/client-node';
+import { readApiCredentials } from './api-credentials.js';
+
+const b64 = (s: string): string => Buffer.from(s).toString('base64');
+const secret = (data: Record<string, string>): V1Secret => ({ data });
+
+describe('readApiCredentials', () => {
+  it('missing Secret → SecretNotFound', () => {
+    expect(readApiCredentials(undefined, { name: 'cf' }, 'shop')).toMatchObject({
+      ok: false,
+      reason: 'SecretNotFound',
+    });
+  });
+  it('no apiToken key → SecretKeyMissing naming the key, never a value', () => {
+    const read = readApiCredentials(secret({ other: b64('x') }), { name: 'cf' }, 'shop');
+    expect(read).toMatchObject({ ok: false, reason: 'SecretKeyMissing' });
+    expect(!read.ok && read.message).toContain('"apiToken"');
+  });
+  it('a blank token counts as missing', () => {
+    expect(readApiCredentials(secret({ apiToken: b64('  \n') }), { name: 'cf' }, 'shop').ok).toBe(false);
+  });
+  it('an API token (trimmed)', () => {
+    expect(readApiCredentials(secret({ apiToken: b64('tok\n') }), { name: 'cf' }, 'shop')).toEqual({
+      ok: true,
+      credentials: { apiToken: 'tok' },
+    });
+  });
+  it('a global key with its email', () => {
+    const ref = { name: 'cf', apiKeyKey: 'key', emailKey: 'email' };
+    expect(readApiCredentials(secret({ key: b64('k'), email: b64('a@b.c') }), ref, 'shop')).toEqual({
+      ok: true,
+      credentials: { apiKey: 'k', email: 'a@b.c' },
+    });
+    expect(readApiCredentials(secret({ key: b64('k') }), ref, 'shop')).toMatchObject({ reason: 'SecretKeyMissing' });
+  });
+});

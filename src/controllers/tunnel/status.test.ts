@@ -1,0 +1,47 @@
+import { isDeepStrictEqual } from 'node:util';
+import { ok } from './conditions.js';
+import { Report } from './report.js';
+import { nextStatus } from './status.js';
+
+function report(): Report {
+  const r = new Report();
+  for (const type of ['CredentialsValid', 'TunnelReady', 'ConfigReady', 'DNSReady', 'DeploymentReady']) {
+    r.set(ok(type, 'Fine'));
+  }
+  Object.assign(r.fields, { tunnelId: 't', replicas: 2, readyReplicas: 2 });
+  return r;
+}
+
+describe('nextStatus', () => {
+  it('first sync: every condition with observedGeneration, Ready first', () => {
+    const status = nextStatus(undefined, report(), 3, Date.parse('2026-01-01T00:00:00Z'));
+    expect(status.observedGeneration).toBe(3);
+    expect(status.conditions?.map((c) => c.type)).toEqual([
+      'Ready',
+      'CredentialsValid',
+      'TunnelReady',
+      'ConfigReady',
+      'DNSReady',
+      'DeploymentReady',
+    ]);
+    expect(status.conditions?.every((c) => c.observedGeneration === 3)).toBe(true);
+    expect(status.conditions?.[0]).toMatchObject({ status: 'True', reason: 'Reconciled' });
+  });
+
+  it('idempotent second sync: the same findings later give an equal status (so nothing is written)', () => {
+    const first = nextStatus(undefined, report(), 3, Date.parse('2026-01-01T00:00:00Z'));
+    const second = nextStatus(first, report(), 3, Date.parse('2026-01-01T01:00:00Z'));
+    expect(isDeepStrictEqual(first, second)).toBe(true);
+  });
+
+  it('a flip moves lastTransitionTime; fields not reported are kept', () => {
+    const first = nextStatus(undefined, report(), 3, Date.parse('2026-01-01T00:00:00Z'));
+    const r = new Report();
+    r.set({ type: 'CredentialsValid', status: 'False', reason: 'SecretNotFound', message: 'gone' });
+    const second = nextStatus(first, r, 3, Date.parse('2026-01-01T01:00:00Z'));
+    const credentials = second.conditions?.find((c) => c.type === 'CredentialsValid');
+    expect(credentials?.lastTransitionTime).toBe('2026-01-01T01:00:00Z');
+    expect(second.conditions?.[0]).toMatchObject({ status: 'False', reason: 'NotReady' });
+    expect(second.tunnelId).toBe('t');
+  });
+});
