@@ -10,6 +10,8 @@ const common = {
 };
 
 export default {
+  // A project-level testTimeout is ignored by jest; e2e tests need minutes, unit tests finish in milliseconds.
+  testTimeout: 120000,
   projects: [
     { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
     { ...common, displayName: 'contract', testMatch: ['<rootDir>/test/**/*.test.ts'] },
@@ -19,7 +21,6 @@ export default {
       testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'],
       globalSetup: '<rootDir>/e2e/support/global-setup.mjs',
       globalTeardown: '<rootDir>/e2e/support/global-teardown.mjs',
-      testTimeout: 120000,
     },
   ],
 };
