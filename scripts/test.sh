@@ -2,7 +2,7 @@
 # `npm test`: lint, type-check, unit + contract tests, then the e2e tests on a real local cluster.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
-source scripts/use-node.sh
+source scripts/setup.sh
 
 step() { printf '\n=== %s\n' "$*"; }
 
@@ -12,7 +12,5 @@ step "type-check (tsc --strict)"
 npm run --silent typecheck
 step "unit and contract tests"
 npm run --silent test:unit -- --ci
-step "cluster binaries (built once, then cached)"
-bash e2e/cluster/build.sh >/dev/null
 step "e2e tests (real local cluster)"
 npm run --silent test:e2e -- --ci
