@@ -16,24 +16,8 @@ import { deleteIfExists } from '../shared/apply.js';
 import { DEPLOYMENT } from '../shared/resources.js';
 import { failed } from './conditions.js';
 import type { Report } from './report.js';
-import type { StoredTunnel } from './stored-tunnel.js';
+import type { Leftovers } from './leftovers.js';
 import { recoverPending } from './tunnel-plan.js';
-
-/** What Cloudflare may still hold for this object. Pure. */
-export type Leftovers =
-  | { kind: 'nothing' }
-  | { kind: 'tunnel'; tunnelId: string; created: boolean }
-  | { kind: 'pending'; name: string; secret: string };
-
-export function leftovers(stored: StoredTunnel, status: TunnelLike['status']): Leftovers {
-  if (stored.state === 'ready') {
-    return { kind: 'tunnel', tunnelId: stored.credentials.tunnelId, created: stored.created };
-  }
-  if (stored.state === 'pending') return { kind: 'pending', name: stored.pending.name, secret: stored.pending.secret };
-  // The Secret is gone (deleted by hand): status still names the tunnel.
-  if (status?.tunnelId) return { kind: 'tunnel', tunnelId: status.tunnelId, created: status.created === true };
-  return { kind: 'nothing' };
-}
 
 export function deletingCondition(message: string): ReturnType<typeof failed> {
   return failed(ConditionType.Ready, Reason.Deleting, message);
