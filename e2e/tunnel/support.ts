@@ -9,7 +9,6 @@ import type { Condition, TunnelLike, TunnelSpec } from '../../src/api/types.js';
 import { createKubeTransport, ResourceClient, resourcePath, type ResourceType } from '../../src/runtime/kube-client.js';
 import { isNotFound } from '../../src/runtime/errors.js';
 import { adminKubeConfig, clusterState, waitFor } from '../support/cluster.js';
-import { kubectl } from '../support/tools.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -17,12 +16,7 @@ export const client = new ResourceClient(createKubeTransport(adminKubeConfig()))
 export const OWNER_ID = 'e2e-tunnel';
 export { FINALIZER };
 
-export async function installCrds(): Promise<void> {
-  const applied = await kubectl(['apply', '--server-side', '-f', join(root, 'crds')]);
-  if (applied.code !== 0) throw new Error(`kubectl apply crds: ${applied.stderr}`);
-  const established = await kubectl(['wait', '--for=condition=Established', '--timeout=60s', '-f', join(root, 'crds')]);
-  if (established.code !== 0) throw new Error(`CRDs not established: ${established.stderr}`);
-}
+export { installCrds } from '../support/crds.js';
 
 export type LogLine = Record<string, unknown> & { message?: string };
 
@@ -35,7 +29,8 @@ export class OperatorProcess {
   private alive = true;
 
   constructor(operatorNamespace: string, apiBaseUrl: string) {
-    this.child = spawn(join(root, 'node_modules', '.bin', 'tsx'), [join(root, 'src', 'main.ts')], {
+    // node --import tsx, not the tsx CLI: the CLI forks a second process that a SIGKILL would orphan.
+    this.child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
       cwd: root,
       env: {
         ...process.env,

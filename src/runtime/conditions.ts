@@ -1,18 +1,11 @@
 // Status conditions, following apimachinery's meta.SetStatusCondition: lastTransitionTime moves only when the
 // status flips; reason, message and observedGeneration are refreshed in place. Pure: returns new arrays.
 
-export type ConditionStatus = 'True' | 'False' | 'Unknown';
+// The condition shape is the public API's (metav1.Condition as it travels in JSON).
+import type { ConditionStatus } from '../api/conditions.js';
+import type { Condition } from '../api/types.js';
 
-export interface Condition {
-  type: string;
-  status: ConditionStatus;
-  /** CamelCase, machine-readable. */
-  reason: string;
-  message: string;
-  /** RFC 3339, second precision (what the API server stores). */
-  lastTransitionTime: string;
-  observedGeneration?: number;
-}
+export type { Condition, ConditionStatus };
 
 /** What a controller decides; the helper fills in the times and the generation. */
 export interface ConditionUpdate {

@@ -21,7 +21,7 @@ export function nextStatus(
   const previous: RuntimeCondition[] | undefined = current?.conditions;
   const detail = setConditions(previous, report.conditions, generation, now).conditions;
   const ready = setCondition(detail, readyCondition(detail, report.ready), generation, now).conditions;
-  const conditions = [...ready].sort((a, b) => rank(a.type) - rank(b.type)) as Condition[];
+  const conditions = [...ready].sort((a, b) => rank(a.type) - rank(b.type));
   const status: TunnelStatus = { ...structuredClone(current ?? {}), ...structuredClone(report.fields), conditions };
   if (generation !== undefined) status.observedGeneration = generation;
   return status;
