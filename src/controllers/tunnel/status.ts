@@ -1,7 +1,7 @@
 // The next status from the current one and what a reconcile found. Pure: the clock comes in as `now`.
 import { ConditionType } from '../../api/conditions.js';
 import type { Condition, TunnelStatus } from '../../api/types.js';
-import { setCondition, setConditions, type Condition as RuntimeCondition } from '../../runtime/conditions.js';
+import { setCondition, setConditions } from '../../runtime/conditions.js';
 import { DETAIL_CONDITIONS, readyCondition } from './conditions.js';
 import type { Report } from './report.js';
 
@@ -18,7 +18,7 @@ export function nextStatus(
   generation: number | undefined,
   now: number,
 ): TunnelStatus {
-  const previous: RuntimeCondition[] | undefined = current?.conditions;
+  const previous: Condition[] | undefined = current?.conditions;
   const detail = setConditions(previous, report.conditions, generation, now).conditions;
   const ready = setCondition(detail, readyCondition(detail, report.ready), generation, now).conditions;
   const conditions = [...ready].sort((a, b) => rank(a.type) - rank(b.type));
