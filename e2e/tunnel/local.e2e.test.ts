@@ -13,15 +13,15 @@ import {
   SECRET,
   TUNNEL,
 } from '../../src/controllers/shared/resources.js';
-import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
+import type { RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { validateIngress } from '../cluster/cloudflared.js';
-import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import { waitFor, type TestNamespace } from '../support/cluster.js';
 import {
   OperatorProcess,
-  apiSecret,
+  startTunnelEnvironment,
+  type TunnelEnvironment,
   create,
   getOptional,
-  installCrds,
   mergePatch,
   remove,
   tunnelObject,
@@ -34,25 +34,19 @@ jest.setTimeout(120_000);
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
 let emulator: RunningEmulator;
 let ns: TestNamespace;
-let opNs: TestNamespace;
 let op: OperatorProcess;
 let tmp: string;
 
+let env: TunnelEnvironment | undefined;
+
 beforeAll(async () => {
-  await installCrds();
-  emulator = await startEmulator();
-  ns = await createTestNamespace('tunnel');
-  opNs = await createTestNamespace('operator');
+  env = await startTunnelEnvironment('tunnel');
+  ({ emulator, ns, op } = env);
   tmp = await mkdtemp(join(tmpdir(), 'tunnel-e2e-'));
-  op = new OperatorProcess(opNs.name, emulator.apiBaseUrl);
-  await create(SECRET, apiSecret(ns.name, 'cf', 'emulator-api-token'));
 });
 
 afterAll(async () => {
-  await op?.stop();
-  await emulator?.close();
-  await ns?.delete();
-  await opNs?.delete();
+  await env?.close();
   await rm(tmp, { recursive: true, force: true });
 });
 

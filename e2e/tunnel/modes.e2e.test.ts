@@ -6,15 +6,16 @@ import { CONFIG_HASH_ANNOTATION } from '../../src/api/constants.js';
 import { createGateway } from '../../src/cloudflare/index.js';
 import { CLUSTER_TUNNEL, CONFIG_MAP, DEPLOYMENT, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
 import { PENDING_KEY, PENDING_TUNNEL_ANNOTATION } from '../../src/controllers/tunnel/stored-tunnel.js';
-import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
-import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import type { RunningEmulator } from '../../test/cloudflare-emulator/index.js';
+import { waitFor, type TestNamespace } from '../support/cluster.js';
 import {
   OperatorProcess,
+  startTunnelEnvironment,
+  type TunnelEnvironment,
   apiSecret,
   client,
   create,
   getOptional,
-  installCrds,
   mergePatch,
   remove,
   tunnelObject,
@@ -32,21 +33,14 @@ let ns: TestNamespace;
 let opNs: TestNamespace;
 let op: OperatorProcess;
 
+let env: TunnelEnvironment | undefined;
+
 beforeAll(async () => {
-  await installCrds();
-  emulator = await startEmulator();
-  ns = await createTestNamespace('modes');
-  opNs = await createTestNamespace('operator');
-  op = new OperatorProcess(opNs.name, emulator.apiBaseUrl);
-  await create(SECRET, apiSecret(ns.name, 'cf', TOKEN));
+  env = await startTunnelEnvironment('modes');
+  ({ emulator, ns, opNs, op } = env);
 });
 
-afterAll(async () => {
-  await op?.stop();
-  await emulator?.close();
-  await ns?.delete();
-  await opNs?.delete();
-});
+afterAll(() => env?.close());
 
 async function liveTunnels(): Promise<string[]> {
   const state = await emulator.control.state();

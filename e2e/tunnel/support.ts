@@ -7,8 +7,10 @@ import type { KubernetesObject, V1Secret } from '@kubernetes/client-node';
 import { API_VERSION, FINALIZER } from '../../src/api/constants.js';
 import type { Condition, TunnelLike, TunnelSpec } from '../../src/api/types.js';
 import { createKubeTransport, ResourceClient, resourcePath, type ResourceType } from '../../src/runtime/kube-client.js';
-import { isNotFound } from '../../src/runtime/errors.js';
-import { adminKubeConfig, clusterState, waitFor } from '../support/cluster.js';
+import { readOptional } from '../../src/controllers/shared/apply.js';
+import { SECRET } from '../../src/controllers/shared/resources.js';
+import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
+import { adminKubeConfig, clusterState, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -16,7 +18,9 @@ export const client = new ResourceClient(createKubeTransport(adminKubeConfig()))
 export const OWNER_ID = 'e2e-tunnel';
 export { FINALIZER };
 
-export { installCrds } from '../support/crds.js';
+import { installCrds } from '../support/crds.js';
+
+export { installCrds };
 
 export type LogLine = Record<string, unknown> & { message?: string };
 
@@ -82,17 +86,12 @@ function parseLine(line: string): LogLine {
   }
 }
 
-export async function getOptional<T extends KubernetesObject>(
+export function getOptional<T extends KubernetesObject>(
   type: ResourceType,
   namespace: string | undefined,
   name: string,
 ): Promise<T | undefined> {
-  try {
-    return await client.get<T>(type, namespace, name);
-  } catch (err: unknown) {
-    if (isNotFound(err)) return undefined;
-    throw err;
-  }
+  return readOptional<T>(client, type, namespace, name);
 }
 
 export async function create(type: ResourceType, object: KubernetesObject): Promise<void> {
@@ -171,4 +170,37 @@ export function waitGone(
     description: `${type.kind} ${name} gone`,
     giveUpIf: op?.gone,
   });
+}
+
+export const ACCOUNT = '0123456789abcdef0123456789abcdef';
+export const API_TOKEN = 'emulator-api-token';
+
+/** What every tunnel suite runs against: the CRDs, an emulator, a namespace with credentials, the operator. */
+export interface TunnelEnvironment {
+  emulator: RunningEmulator;
+  ns: TestNamespace;
+  opNs: TestNamespace;
+  op: OperatorProcess;
+  close(): Promise<void>;
+}
+
+export async function startTunnelEnvironment(prefix: string): Promise<TunnelEnvironment> {
+  await installCrds();
+  const emulator = await startEmulator();
+  const ns = await createTestNamespace(prefix);
+  const opNs = await createTestNamespace('operator');
+  const op = new OperatorProcess(opNs.name, emulator.apiBaseUrl);
+  await create(SECRET, apiSecret(ns.name, 'cf', API_TOKEN));
+  return {
+    emulator,
+    ns,
+    opNs,
+    op,
+    close: async () => {
+      await op.stop();
+      await emulator.close();
+      await ns.delete();
+      await opNs.delete();
+    },
+  };
 }
