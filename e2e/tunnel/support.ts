@@ -32,7 +32,8 @@ export class OperatorProcess {
   private readonly exited: Promise<void>;
   private alive = true;
 
-  constructor(operatorNamespace: string, apiBaseUrl: string) {
+  /** `env` overrides the defaults below (e.g. another KUBECONFIG, leader election on). */
+  constructor(operatorNamespace: string, apiBaseUrl: string, env: NodeJS.ProcessEnv = {}) {
     // node --import tsx, not the tsx CLI: the CLI forks a second process that a SIGKILL would orphan.
     this.child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
       cwd: root,
@@ -48,6 +49,7 @@ export class OperatorProcess {
         RESYNC_PERIOD: '0',
         LOG_LEVEL: 'debug',
         SHUTDOWN_TIMEOUT: '5s',
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

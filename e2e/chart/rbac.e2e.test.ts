@@ -1,0 +1,123 @@
+// The Helm chart for real: `helm install --wait` into the local cluster, then the operator runs as a process
+// authenticated with the chart's ServiceAccount token (not the admin), with leader election on, and takes a
+// Tunnel through its whole life. A missing RBAC rule fails this test.
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
+import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
+import { adminKubeConfig, clusterState, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import { helm } from '../support/tools.js';
+import {
+  ACCOUNT,
+  API_TOKEN,
+  OperatorProcess,
+  apiSecret,
+  create,
+  remove,
+  tunnelObject,
+  waitForCondition,
+  waitGone,
+} from '../tunnel/support.js';
+
+const chart = resolve(dirname(fileURLToPath(import.meta.url)), '../../charts/cloudflare-operator');
+const RELEASE = 'cfo';
+const FULLNAME = 'cfo-cloudflare-operator';
+
+let emulator: RunningEmulator;
+let opNs: TestNamespace;
+let appNs: TestNamespace;
+let tmp: string;
+let op: OperatorProcess | undefined;
+
+/** A kubeconfig that authenticates with a TokenRequest token of the chart's ServiceAccount. */
+async function serviceAccountKubeconfig(namespace: string): Promise<string> {
+  const admin = adminKubeConfig();
+  const request = await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
+    name: FULLNAME,
+    namespace,
+    body: { spec: { audiences: [], expirationSeconds: 3600 } },
+  });
+  const kc = new KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'local', server: clusterState().server, caData: admin.getCurrentCluster()?.caData }],
+    users: [{ name: FULLNAME, token: request.status?.token }],
+    contexts: [{ name: 'operator', cluster: 'local', user: FULLNAME, namespace }],
+    currentContext: 'operator',
+  });
+  const path = join(tmp, 'operator.kubeconfig');
+  await writeFile(path, kc.exportConfig(), { mode: 0o600 });
+  return path;
+}
+
+beforeAll(async () => {
+  tmp = await mkdtemp(join(tmpdir(), 'chart-e2e-'));
+  emulator = await startEmulator();
+  opNs = await createTestNamespace('cfo');
+  appNs = await createTestNamespace('app');
+});
+
+afterAll(async () => {
+  await op?.stop();
+  await helm(['uninstall', RELEASE, '--namespace', opNs.name, '--wait']);
+  await emulator?.close();
+  await appNs?.delete();
+  await opNs?.delete();
+  await rm(tmp, { recursive: true, force: true });
+});
+
+describe('the Helm chart', () => {
+  it('installs with --wait into a namespace that enforces the restricted PodSecurity profile', async () => {
+    const install = await helm([
+      'install',
+      RELEASE,
+      chart,
+      '--namespace',
+      opNs.name,
+      '--set',
+      'ownerId=e2e-chart',
+      '--set',
+      `cloudflare.apiBaseUrl=${emulator.apiBaseUrl}`,
+      '--wait',
+      '--timeout',
+      '2m',
+    ]);
+    expect(install.stderr).not.toMatch(/error/i);
+    expect(install.code).toBe(0);
+  });
+
+  it('refuses values that break its schema', async () => {
+    const refused = await helm(['template', RELEASE, chart, '--set', 'ownerId=Not_Valid']);
+    expect(refused.code).not.toBe(0);
+    expect(refused.stderr).toContain('ownerId');
+  });
+
+  it("gives the operator, under its ServiceAccount's token, every permission a Tunnel's life needs", async () => {
+    const kubeconfig = await serviceAccountKubeconfig(opNs.name);
+    op = new OperatorProcess(opNs.name, emulator.apiBaseUrl, {
+      KUBECONFIG: kubeconfig,
+      OWNER_ID: 'e2e-chart',
+      LEADER_ELECT: 'true',
+      LEASE_NAME: `${FULLNAME}-leader`,
+    });
+    await create(SECRET, apiSecret(appNs.name, 'cf', API_TOKEN));
+    await create(
+      TUNNEL,
+      tunnelObject('Tunnel', 'web', appNs.name, {
+        cloudflare: { accountId: ACCOUNT, credentialsSecretRef: { name: 'cf' }, zones: ['example.com'] },
+      }),
+    );
+    const tunnel = await waitForCondition(TUNNEL, appNs.name, 'web', { type: 'Ready', status: 'True', op });
+    expect(tunnel.status?.readyReplicas).toBe(2);
+
+    await remove(TUNNEL, appNs.name, 'web');
+    await waitGone(TUNNEL, appNs.name, 'web', op);
+    await waitFor(async () => (await emulator.control.state()).tunnels.every((t) => t.deletedAt), {
+      description: 'the tunnel deleted in the emulator',
+    });
+    const forbidden = op.logs.filter((line) => JSON.stringify(line).includes('forbidden'));
+    expect(forbidden).toEqual([]);
+  });
+});
