@@ -3,7 +3,6 @@
 // gracefully (finish in-flight reconciles, release the lease).
 import { pathToFileURL } from 'node:url';
 import { GatewayPool, type GatewayMetrics } from './cloudflare/index.js';
-import { tunnelSecretBytes } from './controllers/shared/tunnel-secret.js';
 import { tunnelControllers } from './controllers/tunnel/index.js';
 import { Manager } from './operator/manager.js';
 import { handleProcessSignals } from './operator/signals.js';
@@ -25,8 +24,6 @@ export function createOperator(config: OperatorConfig): Manager {
   const gateways = new GatewayPool({
     baseURL: config.cloudflareApiBaseUrl,
     metrics: gatewayMetrics(manager.metrics.cloudflare),
-    // Lets the reconciler store a tunnel's secret before the create call (see controllers/shared/tunnel-secret.ts).
-    randomBytes: tunnelSecretBytes,
   });
   const controllers = tunnelControllers({
     client: manager.client,

@@ -13,11 +13,16 @@ export interface CreateTunnelInput {
   accountId: string;
   name: string;
   configSource: TunnelConfigSource;
+  /**
+   * The tunnel secret (base64 of 32 bytes). A caller that must save the secret before the tunnel exists
+   * (so that a crash cannot lose it) passes it in; otherwise one is generated here.
+   */
+  secret?: string;
 }
 
-/** Creates a tunnel with a secret generated here (32 random bytes), which is returned, never logged. */
+/** Creates a tunnel with the given or a freshly generated secret, which is returned, never logged. */
 export async function createTunnel(ctx: GatewayContext, input: CreateTunnelInput): Promise<CreatedTunnel> {
-  const secret = ctx.randomBytes(32).toString('base64');
+  const secret = input.secret ?? ctx.randomBytes(32).toString('base64');
   const tunnel = await ctx.call('tunnels.create', { accountId: input.accountId, name: input.name }, (opts) =>
     ctx.sdk.zeroTrust.tunnels.cloudflared.create(
       { account_id: input.accountId, name: input.name, config_src: input.configSource, tunnel_secret: secret },

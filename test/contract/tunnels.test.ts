@@ -19,6 +19,22 @@ describe('tunnels', () => {
     expect(JSON.stringify(state)).not.toContain(secret);
   });
 
+  it('creates a tunnel with a secret the caller chose (saved before the call, so a crash cannot lose it)', async () => {
+    const { gateway } = harness(emulator());
+    const chosen = Buffer.alloc(32, 7).toString('base64');
+    const { tunnel, secret } = await gateway.createTunnel({
+      accountId: ACCOUNT_ID,
+      name: 'chosen',
+      configSource: 'local',
+      secret: chosen,
+    });
+    expect(secret).toBe(chosen);
+    const token = JSON.parse(Buffer.from(await gateway.getTunnelToken(ACCOUNT_ID, tunnel.id), 'base64').toString()) as {
+      s: string;
+    };
+    expect(token.s).toBe(chosen);
+  });
+
   it('refuses a second live tunnel with the same name (409, code 1013)', async () => {
     const { gateway } = harness(emulator());
     await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'dup', configSource: 'cloudflare' });

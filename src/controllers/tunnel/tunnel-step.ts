@@ -9,7 +9,6 @@ import { decodeTunnelToken, type RenderContext, type TunnelCredentials } from '.
 import type { ResourceClient } from '../../runtime/kube-client.js';
 import { applyIfChanged } from '../shared/apply.js';
 import { SECRET } from '../shared/resources.js';
-import { withTunnelSecret } from '../shared/tunnel-secret.js';
 import { failed, ok } from './conditions.js';
 import { Report, StepFailure } from './report.js';
 import { readStoredTunnel, storedTunnelSecret, type PendingTunnel, type StoredTunnel } from './stored-tunnel.js';
@@ -113,9 +112,7 @@ async function createWith(input: TunnelStepInput, pending: PendingTunnel): Promi
   const configSource = withDefaults(tunnel.spec).configSource;
   let made;
   try {
-    made = await withTunnelSecret(pending.secret, () =>
-      gateway.createTunnel({ accountId, name: pending.name, configSource }),
-    );
+    made = await gateway.createTunnel({ accountId, name: pending.name, configSource, secret: pending.secret });
   } catch (err: unknown) {
     if (isCloudflareApiError(err) && err.kind === 'conflict') throw nameConflict(report, pending.name, err);
     if (isCloudflareApiError(err) && (err.kind === 'invalid' || err.kind === 'notFound')) {
