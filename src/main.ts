@@ -32,6 +32,8 @@ export function createOperator(config: OperatorConfig): Manager {
     clock: systemClock,
     ownerId: config.ownerId,
     operatorNamespace: config.operatorNamespace,
+    cache: manager.operator.watches,
+    clusterDomain: config.clusterDomain,
   });
   for (const registration of controllers) manager.register(registration);
   return manager;

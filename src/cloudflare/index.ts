@@ -33,9 +33,7 @@ export { noopMetrics, type CallObservation, type CallOutcome, type GatewayMetric
 export {
   assertOwnerId,
   classifyRecord,
-  isForeign,
   isOurs,
-  isUnmanaged,
   MAX_COMMENT_LENGTH,
   objectRef,
   ownerComment,
@@ -44,6 +42,7 @@ export {
   type OwnerMarker,
   type OwnerObject,
   type Ownership,
+  type RecordOwner,
 } from './ownership.js';
 export {
   hasChanges,

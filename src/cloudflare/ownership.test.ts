@@ -1,73 +1,92 @@
 import {
   classifyRecord,
-  isForeign,
   isOurs,
-  isUnmanaged,
   MAX_COMMENT_LENGTH,
   ownerComment,
   ownerCommentPrefix,
   parseOwnerComment,
+  type RecordOwner,
 } from './ownership.js';
 
+const owner = (ownerId: string, tunnel: RecordOwner['tunnel']): RecordOwner => ({ ownerId, tunnel });
+const WEB = owner('c1', { kind: 'Tunnel', namespace: 'shop', name: 'web' });
+
 describe('ownerComment', () => {
-  it('writes the owner and the object that wants the record', () => {
-    expect(ownerComment('prod-eu1', { kind: 'Service', namespace: 'shop', name: 'web' })).toBe(
-      'cloudflare-operator owner=prod-eu1 object=Service/shop/web',
+  it('writes the installation and the tunnel that wants the record', () => {
+    expect(ownerComment(owner('prod-eu1', { kind: 'Tunnel', namespace: 'shop', name: 'web' }))).toBe(
+      'cloudflare-operator owner=prod-eu1 tunnel=Tunnel/shop/web',
     );
-    expect(ownerComment('c1', { kind: 'ClusterTunnel', name: 'edge' })).toBe(
-      'cloudflare-operator owner=c1 object=ClusterTunnel/edge',
+    expect(ownerComment(owner('c1', { kind: 'ClusterTunnel', name: 'edge' }))).toBe(
+      'cloudflare-operator owner=c1 tunnel=ClusterTunnel/edge',
     );
   });
 
   it('round-trips through parseOwnerComment', () => {
-    const comment = ownerComment('c1', { kind: 'Tunnel', namespace: 'ns', name: 'n' });
-    expect(parseOwnerComment(comment)).toEqual({ ownerId: 'c1', object: 'Tunnel/ns/n' });
+    expect(parseOwnerComment(ownerComment(WEB))).toEqual({ ownerId: 'c1', tunnel: 'Tunnel/shop/web' });
   });
 
   it('shortens long references deterministically, within 100 characters', () => {
-    const object = { kind: 'Service', namespace: 'n'.repeat(63), name: 'x'.repeat(63) };
-    const a = ownerComment('owner-with-a-long-identifier-123', object);
-    const b = ownerComment('owner-with-a-long-identifier-123', object);
-    const other = ownerComment('owner-with-a-long-identifier-123', { ...object, name: `${'x'.repeat(62)}y` });
+    const tunnel = { kind: 'Tunnel', namespace: 'n'.repeat(63), name: 'x'.repeat(63) };
+    const id = 'owner-with-a-long-identifier-123';
+    const a = ownerComment(owner(id, tunnel));
+    const b = ownerComment(owner(id, tunnel));
+    const other = ownerComment(owner(id, { ...tunnel, name: `${'x'.repeat(62)}y` }));
     expect(a).toBe(b);
     expect(a).not.toBe(other);
-    expect(a.length).toBeLessThanOrEqual(MAX_COMMENT_LENGTH);
-    expect(parseOwnerComment(a)?.ownerId).toBe('owner-with-a-long-identifier-123');
+    expect(a.length).toBe(MAX_COMMENT_LENGTH);
+    expect(parseOwnerComment(a)?.ownerId).toBe(id);
+  });
+
+  it('keeps a reference that fits exactly, and hashes one character more', () => {
+    const head = 'cloudflare-operator owner=c1 tunnel=ClusterTunnel/';
+    const fits = 'a'.repeat(MAX_COMMENT_LENGTH - head.length);
+    expect(ownerComment(owner('c1', { kind: 'ClusterTunnel', name: fits }))).toBe(head + fits);
+    expect(ownerComment(owner('c1', { kind: 'ClusterTunnel', name: `${fits}a` }))).toContain('~');
   });
 
   it('honours a larger limit', () => {
-    const object = { kind: 'Service', namespace: 'n'.repeat(63), name: 'x'.repeat(63) };
-    expect(ownerComment('c1', object, 500)).toContain('x'.repeat(63));
+    const tunnel = { kind: 'Tunnel', namespace: 'n'.repeat(63), name: 'x'.repeat(63) };
+    expect(ownerComment(owner('c1', tunnel), 500)).toContain('x'.repeat(63));
   });
 
   it.each(['', 'has space', 'a'.repeat(33), 'semi;colon'])('refuses owner ID %j', (ownerId) => {
-    expect(() => ownerComment(ownerId, { kind: 'Service', name: 'x' })).toThrow(RangeError);
+    expect(() => ownerComment(owner(ownerId, { kind: 'Tunnel', name: 'x' }))).toThrow(RangeError);
+  });
+
+  it('accepts a 32-character owner ID', () => {
+    expect(parseOwnerComment(ownerComment(owner('a'.repeat(32), { kind: 'Tunnel', name: 'x' })))?.ownerId).toBe(
+      'a'.repeat(32),
+    );
   });
 });
 
 describe('classifyRecord', () => {
-  const ours = { comment: 'cloudflare-operator owner=c1 object=Service/a/b' };
+  const ours = { comment: 'cloudflare-operator owner=c1 tunnel=Tunnel/shop/web' };
   it.each([
     [ours, 'ours'],
-    [{ comment: 'cloudflare-operator owner=c2 object=Service/a/b' }, 'foreign'],
-    [{ comment: 'cloudflare-operator owner=c1' }, 'ours'],
-    [{ comment: 'cloudflare-operator owner=c10 object=Service/a/b' }, 'foreign'],
+    [{ comment: ' cloudflare-operator owner=c1 tunnel=Tunnel/shop/web ' }, 'ours'],
+    [{ comment: 'cloudflare-operator owner=c1 tunnel=Tunnel/shop/api' }, 'sibling'],
+    [{ comment: 'cloudflare-operator owner=c1 tunnel=ClusterTunnel/web' }, 'sibling'],
+    [{ comment: 'cloudflare-operator owner=c1' }, 'sibling'],
+    [{ comment: 'cloudflare-operator owner=c2 tunnel=Tunnel/shop/web' }, 'foreign'],
+    [{ comment: 'cloudflare-operator owner=c10 tunnel=Tunnel/shop/web' }, 'foreign'],
     [{ comment: 'hand-made by ops' }, 'unmanaged'],
     [{ comment: 'see cloudflare-operator owner=c1' }, 'unmanaged'],
     [{ comment: '' }, 'unmanaged'],
     [{}, 'unmanaged'],
   ])('%j → %s', (record, ownership) => {
-    expect(classifyRecord(record, 'c1')).toBe(ownership);
+    expect(classifyRecord(record, WEB)).toBe(ownership);
   });
 
-  it('offers one predicate per class', () => {
-    expect([isOurs(ours, 'c1'), isForeign(ours, 'c1'), isUnmanaged(ours, 'c1')]).toEqual([true, false, false]);
-    expect([isOurs(ours, 'c2'), isForeign(ours, 'c2'), isUnmanaged(ours, 'c2')]).toEqual([false, true, false]);
+  it('isOurs is true only for this installation and this tunnel', () => {
+    expect(isOurs(ours, WEB)).toBe(true);
+    expect(isOurs(ours, owner('c2', WEB.tunnel))).toBe(false);
+    expect(isOurs(ours, owner('c1', { kind: 'Tunnel', namespace: 'shop', name: 'api' }))).toBe(false);
   });
 
   it('has a listing prefix that does not match longer owner IDs', () => {
     const prefix = ownerCommentPrefix('c1');
     expect(ours.comment.startsWith(prefix)).toBe(true);
-    expect('cloudflare-operator owner=c10 object=S/a'.startsWith(prefix)).toBe(false);
+    expect('cloudflare-operator owner=c10 tunnel=Tunnel/a/b'.startsWith(prefix)).toBe(false);
   });
 });

@@ -1,14 +1,15 @@
 // Ownership of DNS records lives in the record's comment, which only account members can read:
 //
-//   cloudflare-operator owner=<ownerId> object=<Kind>/<namespace>/<name>
+//   cloudflare-operator owner=<ownerId> tunnel=<Kind>/<namespace>/<name>
 //
-// `ownerId` identifies this operator installation (one per cluster); `object` names the Kubernetes
-// object that wants the record, for people reading the dashboard. Never a public TXT record.
+// `ownerId` identifies this operator installation (one per cluster); `tunnel` names the Tunnel or ClusterTunnel
+// whose routes want the record. A record belongs to one installation AND one tunnel: a tunnel changes or deletes
+// only the records whose comment is exactly its own. Never a public TXT record.
 import { createHash } from 'node:crypto';
 
 const PREFIX = 'cloudflare-operator owner=';
 const OWNER_ID = /^[A-Za-z0-9._-]{1,32}$/;
-const MARKER = /^cloudflare-operator owner=([A-Za-z0-9._-]{1,32})(?: object=(\S+))?$/;
+const MARKER = /^cloudflare-operator owner=([A-Za-z0-9._-]{1,32})(?: tunnel=(\S+))?$/;
 
 /** The smallest comment limit of any plan (Free); every comment we write fits in it. */
 export const MAX_COMMENT_LENGTH = 100;
@@ -19,12 +20,22 @@ export interface OwnerObject {
   name: string;
 }
 
-export interface OwnerMarker {
+/** Who owns a record: this installation, on behalf of one tunnel object. */
+export interface RecordOwner {
   ownerId: string;
-  object: string | undefined;
+  tunnel: OwnerObject;
 }
 
-export type Ownership = 'ours' | 'foreign' | 'unmanaged';
+export interface OwnerMarker {
+  ownerId: string;
+  tunnel: string | undefined;
+}
+
+/**
+ * `ours`: this installation and this tunnel; `sibling`: this installation, another tunnel (left to that tunnel);
+ * `foreign`: another installation; `unmanaged`: no marker of this operator at all.
+ */
+export type Ownership = 'ours' | 'sibling' | 'foreign' | 'unmanaged';
 
 export function assertOwnerId(ownerId: string): void {
   if (!OWNER_ID.test(ownerId)) {
@@ -38,14 +49,14 @@ export function objectRef(object: OwnerObject): string {
 }
 
 /**
- * The comment for a record owned by `ownerId` on behalf of `object`, at most `maxLength` characters.
- * When too long, the object reference is cut and suffixed with a hash of the full reference, so the
- * result is deterministic (the same object always yields the same comment) and still distinct.
+ * The comment of a record owned by `owner`, at most `maxLength` characters. When too long, the tunnel reference
+ * is cut and suffixed with a hash of the full reference, so the result is deterministic (the same tunnel always
+ * yields the same comment) and still distinct.
  */
-export function ownerComment(ownerId: string, object: OwnerObject, maxLength = MAX_COMMENT_LENGTH): string {
-  assertOwnerId(ownerId);
-  const head = `${PREFIX}${ownerId} object=`;
-  const ref = objectRef(object).replace(/\s+/g, '_');
+export function ownerComment(owner: RecordOwner, maxLength = MAX_COMMENT_LENGTH): string {
+  assertOwnerId(owner.ownerId);
+  const head = `${PREFIX}${owner.ownerId} tunnel=`;
+  const ref = objectRef(owner.tunnel).replace(/\s+/g, '_');
   if (head.length + ref.length <= maxLength) return head + ref;
   const hash = createHash('sha256').update(ref).digest('hex').slice(0, 10);
   const room = maxLength - head.length - hash.length - 1;
@@ -58,24 +69,21 @@ export function parseOwnerComment(comment: string | undefined | null): OwnerMark
   if (!comment) return undefined;
   const match = MARKER.exec(comment.trim());
   if (!match) return undefined;
-  return { ownerId: match[1] as string, object: match[2] };
+  return { ownerId: match[1] as string, tunnel: match[2] };
 }
 
-/** The prefix shared by all comments of one owner: lists its records with `comment.startswith`. */
+/** The prefix shared by all comments of one installation: lists its records with `comment.startswith`. */
 export function ownerCommentPrefix(ownerId: string): string {
   assertOwnerId(ownerId);
   return `${PREFIX}${ownerId} `;
 }
 
-export function classifyRecord(record: { comment?: string | undefined }, ownerId: string): Ownership {
+export function classifyRecord(record: { comment?: string | undefined }, owner: RecordOwner): Ownership {
   const marker = parseOwnerComment(record.comment);
   if (!marker) return 'unmanaged';
-  return marker.ownerId === ownerId ? 'ours' : 'foreign';
+  if (marker.ownerId !== owner.ownerId) return 'foreign';
+  return record.comment?.trim() === ownerComment(owner) ? 'ours' : 'sibling';
 }
 
-export const isOurs = (record: { comment?: string | undefined }, ownerId: string): boolean =>
-  classifyRecord(record, ownerId) === 'ours';
-export const isForeign = (record: { comment?: string | undefined }, ownerId: string): boolean =>
-  classifyRecord(record, ownerId) === 'foreign';
-export const isUnmanaged = (record: { comment?: string | undefined }, ownerId: string): boolean =>
-  classifyRecord(record, ownerId) === 'unmanaged';
+export const isOurs = (record: { comment?: string | undefined }, owner: RecordOwner): boolean =>
+  classifyRecord(record, owner) === 'ours';

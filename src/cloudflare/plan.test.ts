@@ -1,11 +1,12 @@
-import { ownerComment } from './ownership.js';
+import { ownerComment, type RecordOwner } from './ownership.js';
 import { hasChanges, planDns, planToBatch, type DnsPlan } from './plan.js';
 import { tunnelCname } from './records.js';
 import type { DnsRecord } from './types.js';
 
-const OWNER = 'c1';
-const mine = (svc: string) => ownerComment(OWNER, { kind: 'Service', namespace: 'ns', name: svc });
-const want = (host: string, svc = 'web', tunnel = 't1') => tunnelCname(host, tunnel, mine(svc));
+const OWNER: RecordOwner = { ownerId: 'c1', tunnel: { kind: 'Tunnel', namespace: 'ns', name: 'web' } };
+const SIBLING: RecordOwner = { ownerId: 'c1', tunnel: { kind: 'ClusterTunnel', name: 'edge' } };
+const mine = () => ownerComment(OWNER);
+const want = (host: string, tunnel = 't1') => tunnelCname(host, tunnel, mine());
 let seq = 0;
 const rec = (name: string, over: Partial<DnsRecord> = {}): DnsRecord => ({
   id: `r${++seq}`,
@@ -14,7 +15,7 @@ const rec = (name: string, over: Partial<DnsRecord> = {}): DnsRecord => ({
   content: 't1.cfargotunnel.com',
   proxied: true,
   ttl: 1,
-  comment: mine('web'),
+  comment: mine(),
   ...over,
 });
 const summary = (plan: DnsPlan) => ({
@@ -30,18 +31,32 @@ describe('planDns', () => {
     ['nothing there → create', [], [want('a.example.com')], false, { ...none, creates: ['a.example.com'] }],
     ['ours and equal → nothing', [rec('a.example.com')], [want('a.example.com')], false, none],
     [
-      'ours, other tunnel → update',
+      'ours, tunnel recreated with another ID → update',
       [rec('a.example.com')],
-      [want('a.example.com', 'web', 't2')],
+      [want('a.example.com', 't2')],
       false,
       { ...none, updates: ['a.example.com'] },
     ],
     [
-      'ours, comment differs → update',
-      [rec('a.example.com')],
-      [want('a.example.com', 'api')],
+      'another tunnel of ours, wanted → conflict, untouched',
+      [rec('a.example.com', { comment: ownerComment(SIBLING), content: 't9.cfargotunnel.com' })],
+      [want('a.example.com')],
       false,
-      { ...none, updates: ['a.example.com'] },
+      { ...none, conflicts: ['a.example.com sibling'] },
+    ],
+    [
+      'another tunnel of ours, not wanted → nothing (never deleted)',
+      [rec('a.example.com', { comment: ownerComment(SIBLING) })],
+      [],
+      false,
+      none,
+    ],
+    [
+      'another tunnel of ours, adoptUnmanaged → still a conflict',
+      [rec('a.example.com', { comment: ownerComment(SIBLING) })],
+      [want('a.example.com')],
+      true,
+      { ...none, conflicts: ['a.example.com sibling'] },
     ],
     [
       'ours, not proxied → update',
@@ -61,7 +76,7 @@ describe('planDns', () => {
     ],
     [
       'foreign, wanted → conflict',
-      [rec('a.example.com', { comment: 'cloudflare-operator owner=c2 object=Service/x/y' })],
+      [rec('a.example.com', { comment: 'cloudflare-operator owner=c2 tunnel=Tunnel/ns/web' })],
       [want('a.example.com')],
       false,
       { ...none, conflicts: ['a.example.com foreignOwner'] },
@@ -103,29 +118,29 @@ describe('planDns', () => {
     ],
     ['unmanaged, not wanted → nothing', [rec('a.example.com', { comment: 'manual' })], [], true, none],
     [
-      'wanted twice → first by comment wins',
+      'wanted twice → first by content wins',
       [],
       [want('a.example.com', 'zeta'), want('a.example.com', 'alpha')],
       false,
       { ...none, creates: ['a.example.com'], conflicts: ['a.example.com duplicateDesired'] },
     ],
   ])('%s', (_label, current, desired, adoptUnmanaged, expected) => {
-    expect(summary(planDns({ current, desired, ownerId: OWNER, adoptUnmanaged }))).toEqual(expected);
+    expect(summary(planDns({ current, desired, owner: OWNER, adoptUnmanaged }))).toEqual(expected);
   });
 
   it('picks the same winner whatever the input order', () => {
     const desired = [want('a.example.com', 'zeta'), want('a.example.com', 'alpha')];
-    const one = planDns({ current: [], desired, ownerId: OWNER });
-    const two = planDns({ current: [], desired: [...desired].reverse(), ownerId: OWNER });
+    const one = planDns({ current: [], desired, owner: OWNER });
+    const two = planDns({ current: [], desired: [...desired].reverse(), owner: OWNER });
     expect(one).toEqual(two);
-    expect(one.creates[0]?.comment).toBe(mine('alpha'));
+    expect(one.creates[0]?.content).toBe('alpha.cfargotunnel.com');
   });
 
   it('sorts every list', () => {
     const plan = planDns({
       current: [rec('z.example.com'), rec('m.example.com'), rec('b.example.com', { proxied: false })],
       desired: [want('y.example.com'), want('c.example.com'), want('b.example.com')],
-      ownerId: OWNER,
+      owner: OWNER,
     });
     expect(summary(plan)).toEqual({
       ...none,
@@ -134,19 +149,19 @@ describe('planDns', () => {
       deletes: ['m.example.com CNAME', 'z.example.com CNAME'],
     });
     expect(hasChanges(plan)).toBe(true);
-    expect(hasChanges(planDns({ current: [], desired: [], ownerId: OWNER }))).toBe(false);
+    expect(hasChanges(planDns({ current: [], desired: [], owner: OWNER }))).toBe(false);
   });
 
   it('refuses a desired record that does not carry our marker', () => {
-    const stray = { ...want('a.example.com'), comment: 'cloudflare-operator owner=c2 object=S/x' };
-    expect(() => planDns({ current: [], desired: [stray], ownerId: OWNER })).toThrow(/marker/);
+    const stray = { ...want('a.example.com'), comment: ownerComment(SIBLING) };
+    expect(() => planDns({ current: [], desired: [stray], owner: OWNER })).toThrow(/comment/);
   });
 });
 
 describe('planToBatch', () => {
   it('maps creates to posts, updates to puts, deletes to deletes', () => {
     const current = [rec('a.example.com'), rec('b.example.com', { proxied: false })];
-    const plan = planDns({ current, desired: [want('b.example.com'), want('c.example.com')], ownerId: OWNER });
+    const plan = planDns({ current, desired: [want('b.example.com'), want('c.example.com')], owner: OWNER });
     const batch = planToBatch(plan, OWNER);
     expect(batch.deletes).toEqual([{ id: current[0]!.id }]);
     expect(batch.puts).toEqual([{ id: current[1]!.id, ...want('b.example.com') }]);
@@ -157,13 +172,15 @@ describe('planToBatch', () => {
   it('checks ownership again and drops changes to records that are not ours', () => {
     const foreign = rec('x.example.com', { comment: 'cloudflare-operator owner=c2' });
     const unmanaged = rec('y.example.com', { comment: 'manual' });
+    const sibling = rec('z.example.com', { comment: ownerComment(SIBLING) });
     const tampered: DnsPlan = {
       creates: [],
       updates: [
         { current: foreign, desired: want('x.example.com'), adopt: true },
         { current: unmanaged, desired: want('y.example.com'), adopt: false },
+        { current: sibling, desired: want('z.example.com'), adopt: true },
       ],
-      deletes: [foreign, unmanaged],
+      deletes: [foreign, unmanaged, sibling],
       conflicts: [],
     };
     expect(planToBatch(tampered, OWNER)).toEqual({ deletes: [], patches: [], puts: [], posts: [] });
@@ -174,7 +191,7 @@ describe('planToBatch', () => {
     const plan = planDns({
       current: [unmanaged],
       desired: [want('y.example.com')],
-      ownerId: OWNER,
+      owner: OWNER,
       adoptUnmanaged: true,
     });
     expect(planToBatch(plan, OWNER).puts).toEqual([{ id: unmanaged.id, ...want('y.example.com') }]);

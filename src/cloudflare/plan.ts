@@ -1,14 +1,15 @@
 // The DNS planner: data in, data out. No I/O, no logging, output sorted.
-import { classifyRecord, parseOwnerComment } from './ownership.js';
+import { classifyRecord, ownerComment, type RecordOwner } from './ownership.js';
 import type { DnsBatch, DnsRecord, DnsRecordInput } from './types.js';
 import { normalizeHostname } from './zones.js';
 
 export interface PlanInput {
   /** The zone's current records at the names of interest, and every record this owner has. */
   current: readonly DnsRecord[];
-  /** The records wanted; each comment must carry this owner's marker. */
+  /** The records wanted; each comment must be this owner's (ownerComment). */
   desired: readonly DnsRecordInput[];
-  ownerId: string;
+  /** This installation and the tunnel the plan is for: only its records are changed or deleted. */
+  owner: RecordOwner;
   /** Take over an unmanaged CNAME at a desired name instead of reporting a conflict. */
   adoptUnmanaged?: boolean;
 }
@@ -20,7 +21,11 @@ export interface RecordUpdate {
   adopt: boolean;
 }
 
-export type ConflictReason = 'foreignOwner' | 'unmanaged' | 'duplicateDesired';
+/**
+ * `foreignOwner`: another installation's record; `sibling`: another tunnel of this installation holds the name
+ * (it releases it when its route goes); `unmanaged`: a record without our marker; `duplicateDesired`: asked twice.
+ */
+export type ConflictReason = 'foreignOwner' | 'sibling' | 'unmanaged' | 'duplicateDesired';
 
 export interface PlanConflict {
   name: string;
@@ -38,7 +43,7 @@ export interface DnsPlan {
 }
 
 /**
- * Computes the changes that turn `current` into `desired` for one owner.
+ * Computes the changes that turn `current` into `desired` for one owner (this installation and one tunnel).
  *
  * Per name (compared lower-case, without trailing dot):
  *
@@ -49,12 +54,13 @@ export interface DnsPlan {
  * | ours, different                     | yes      | update                                          |
  * | ours, not a CNAME                   | yes      | delete it, create the CNAME                     |
  * | ours                                | no       | delete                                          |
- * | another owner's                     | yes      | conflict `foreignOwner`; ours there untouched    |
- * | another owner's                     | no       | nothing                                         |
+ * | another installation's              | yes      | conflict `foreignOwner`; ours there untouched   |
+ * | another tunnel's of ours (sibling)  | yes      | conflict `sibling`; ours there untouched        |
+ * | another installation's, or sibling  | no       | nothing                                         |
  * | unmanaged                           | yes      | conflict `unmanaged`                            |
  * | one unmanaged CNAME, adoptUnmanaged | yes      | update with `adopt: true` (writes our marker)   |
  * | unmanaged                           | no       | nothing                                         |
- * | —                                   | twice    | first by (comment, content) wins; others: conflict `duplicateDesired` |
+ * | —                                   | twice    | first by content wins; others: conflict `duplicateDesired` |
  */
 export function planDns(input: PlanInput): DnsPlan {
   const plan: DnsPlan = { creates: [], updates: [], deletes: [], conflicts: [] };
@@ -70,15 +76,12 @@ export function planDns(input: PlanInput): DnsPlan {
 function pickDesired(input: PlanInput, plan: DnsPlan): Map<string, DnsRecordInput> {
   const byName = groupBy(input.desired, (d) => normalizeHostname(d.name));
   const picked = new Map<string, DnsRecordInput>();
+  const comment = ownerComment(input.owner);
   for (const [name, candidates] of byName) {
     for (const d of candidates) {
-      if (parseOwnerComment(d.comment)?.ownerId !== input.ownerId) {
-        throw new RangeError(`desired record ${d.name} does not carry owner ${input.ownerId}'s marker`);
-      }
+      if (d.comment !== comment) throw new RangeError(`desired record ${d.name} does not carry the comment "${comment}"`);
     }
-    const [winner, ...losers] = [...candidates].sort(
-      (a, b) => compare(a.comment, b.comment) || compare(a.content, b.content),
-    );
+    const [winner, ...losers] = [...candidates].sort((a, b) => compare(a.content, b.content));
     picked.set(name, winner as DnsRecordInput);
     for (const loser of losers) plan.conflicts.push({ name, reason: 'duplicateDesired', desired: loser, records: [] });
   }
@@ -92,16 +95,19 @@ function planName(
   current: DnsRecord[],
   desired: DnsRecordInput | undefined,
 ): void {
-  const ours = current.filter((r) => classifyRecord(r, input.ownerId) === 'ours');
+  const ownership = (r: DnsRecord): ReturnType<typeof classifyRecord> => classifyRecord(r, input.owner);
+  const ours = current.filter((r) => ownership(r) === 'ours');
   if (!desired) {
     plan.deletes.push(...ours);
     return;
   }
-  const others = current.filter((r) => classifyRecord(r, input.ownerId) !== 'ours');
-  const foreign = others.filter((r) => classifyRecord(r, input.ownerId) === 'foreign');
-  if (foreign.length > 0) {
-    plan.conflicts.push({ name, reason: 'foreignOwner', desired, records: foreign });
-    return;
+  const others = current.filter((r) => ownership(r) !== 'ours');
+  for (const reason of ['foreign', 'sibling'] as const) {
+    const blocking = others.filter((r) => ownership(r) === reason);
+    if (blocking.length > 0) {
+      plan.conflicts.push({ name, reason: reason === 'foreign' ? 'foreignOwner' : 'sibling', desired, records: blocking });
+      return;
+    }
   }
   if (others.length > 0) {
     const adoptable = input.adoptUnmanaged === true && ours.length === 0 && others.length === 1;
@@ -138,11 +144,11 @@ export function hasChanges(plan: DnsPlan): boolean {
  * The batch for a plan. Ownership is checked a second time here: a delete or update of a record
  * that is not ours (and not an explicit adoption of an unmanaged one) is dropped.
  */
-export function planToBatch(plan: DnsPlan, ownerId: string): DnsBatch {
-  const deletes = plan.deletes.filter((r) => classifyRecord(r, ownerId) === 'ours').map((r) => ({ id: r.id }));
+export function planToBatch(plan: DnsPlan, owner: RecordOwner): DnsBatch {
+  const deletes = plan.deletes.filter((r) => classifyRecord(r, owner) === 'ours').map((r) => ({ id: r.id }));
   const puts = plan.updates
     .filter((u) => {
-      const ownership = classifyRecord(u.current, ownerId);
+      const ownership = classifyRecord(u.current, owner);
       return ownership === 'ours' || (u.adopt && ownership === 'unmanaged');
     })
     .map((u) => ({ id: u.current.id, ...u.desired }));
@@ -157,7 +163,7 @@ function sortPlan(plan: DnsPlan): DnsPlan {
     updates: [...plan.updates].sort((a, b) => byRecord(a.current, b.current)),
     deletes: [...plan.deletes].sort(byRecord),
     conflicts: [...plan.conflicts].sort(
-      (a, b) => compare(a.name, b.name) || compare(a.desired.comment, b.desired.comment),
+      (a, b) => compare(a.name, b.name) || compare(a.desired.content, b.desired.content),
     ),
   };
 }

@@ -29,6 +29,11 @@ export const OPTIONS = {
     default: 'https://api.cloudflare.com/client/v4',
     help: 'Cloudflare API base URL (https; plain http only for a loopback emulator)',
   },
+  'cluster-domain': {
+    env: ['CLUSTER_DOMAIN'],
+    default: 'cluster.local',
+    help: 'the cluster DNS domain, for origin URLs (<service>.<namespace>.svc.<cluster-domain>)',
+  },
   'log-level': { env: ['LOG_LEVEL'], default: 'info', help: 'error, warn, info or debug' },
   concurrency: { env: ['CONCURRENCY'], default: '4', help: 'reconciles in parallel per controller (1-64)' },
   'resync-period': {

@@ -43,6 +43,13 @@ export function isDnsLabel(text: string): boolean {
   return /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/.test(text);
 }
 
+/** A DNS name of one or more labels, e.g. `cluster.local`. */
+export function parseDnsName(text: string): Parsed<string> {
+  const name = text.trim().toLowerCase().replace(/\.$/, '');
+  if (name.length > 253 || !name.split('.').every(isDnsLabel)) return fail('must be a DNS name such as cluster.local');
+  return ok(name);
+}
+
 export function parseDnsLabel(text: string): Parsed<string> {
   const value = text.trim();
   return isDnsLabel(value) ? ok(value) : fail(`"${text}" is not a valid name (lowercase RFC 1123 label)`);

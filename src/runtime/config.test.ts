@@ -15,6 +15,11 @@ function problemsOf(argv: string[], env: Record<string, string>): readonly strin
 }
 
 describe('parseConfig', () => {
+  it('takes a cluster domain, normalised, and refuses one that is not a DNS name', () => {
+    expect(parseConfig(['--cluster-domain=Corp.Example.'], minimal, host).clusterDomain).toBe('corp.example');
+    expect(() => parseConfig(['--cluster-domain=bad_domain'], minimal, host)).toThrow(/--cluster-domain: must be a DNS name/);
+  });
+
   it('applies defaults', () => {
     const config = parseConfig([], minimal, host);
     expect(config).toEqual({
@@ -23,6 +28,7 @@ describe('parseConfig', () => {
       podName: 'pod-from-hostname',
       ownerId: 'prod-eu-1',
       cloudflareApiBaseUrl: 'https://api.cloudflare.com/client/v4',
+      clusterDomain: 'cluster.local',
       logLevel: 'info',
       concurrency: 4,
       resyncPeriodMs: 600_000,

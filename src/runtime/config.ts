@@ -12,6 +12,7 @@ import {
   parseBaseUrl,
   parseBool,
   parseDnsLabel,
+  parseDnsName,
   parseDuration,
   parseInteger,
   parseNamespaceList,
@@ -40,6 +41,8 @@ export interface OperatorConfig {
   /** Cluster-unique ID written into the comment of every DNS record we own. */
   ownerId: string;
   cloudflareApiBaseUrl: string;
+  /** The cluster DNS domain of origin URLs. */
+  clusterDomain: string;
   logLevel: LogLevel;
   /** Reconciles in parallel per controller. */
   concurrency: number;
@@ -153,6 +156,7 @@ export function parseConfig(
     podName: r.optional('pod-name', text) || host.hostname,
     ownerId: r.get('owner-id', parseOwnerId, ''),
     cloudflareApiBaseUrl: r.get('cloudflare-api-base-url', parseBaseUrl, ''),
+    clusterDomain: r.get('cluster-domain', parseDnsName, 'cluster.local'),
     logLevel: r.get<LogLevel>(
       'log-level',
       (v) => (logLevels.includes(v) ? ok(v as LogLevel) : fail(`must be one of ${LOG_LEVELS.join(', ')}`)),

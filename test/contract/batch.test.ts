@@ -6,7 +6,8 @@ import type { DnsBatch } from '../../src/cloudflare/types.js';
 import { callsTo, FREE_ZONE, harness, PAID_ZONE, useEmulator } from './support.js';
 
 const BATCH = 'POST /zones/:zone_id/dns_records/batch';
-const comment = (n: string | number) => ownerComment('c1', { kind: 'Service', namespace: 'ns', name: `s${n}` });
+const owner = (n: string | number) => ({ ownerId: 'c1', tunnel: { kind: 'Tunnel', namespace: 'ns', name: `t${n}` } });
+const comment = (n: string | number) => ownerComment(owner(n));
 const cname = (host: string, n: string | number = host) => tunnelCname(host, 't1', comment(n));
 const posts = (zone: string, count: number): DnsBatch => ({
   deletes: [],
@@ -85,9 +86,9 @@ describe('DNS batch', () => {
     const plan = planDns({
       current: await gateway.listDnsRecords(FREE_ZONE.id),
       desired: [cname('x.example.com', 'x')],
-      ownerId: 'c1',
+      owner: owner('x'),
     });
-    const result = await gateway.applyDnsBatch(FREE_ZONE, planToBatch(plan, 'c1'));
+    const result = await gateway.applyDnsBatch(FREE_ZONE, planToBatch(plan, owner('x')));
     expect(result).toMatchObject({ applied: 2, batches: 1, fallbacks: 0 });
     const records = (await emulator().control.state()).records;
     expect(records.map((r) => `${r.name} ${r.type}`)).toEqual(['x.example.com CNAME']);

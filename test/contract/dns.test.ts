@@ -5,7 +5,8 @@ import { tunnelCname } from '../../src/cloudflare/records.js';
 import { callsTo, FREE_ZONE, harness, PAID_ZONE, useEmulator } from './support.js';
 
 const TUNNEL = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
-const comment = (svc: string, owner = 'c1') => ownerComment(owner, { kind: 'Service', namespace: 'shop', name: svc });
+const owner = (tunnel: string, ownerId = 'c1') => ({ ownerId, tunnel: { kind: 'Tunnel', namespace: 'shop', name: tunnel } });
+const comment = (tunnel: string, ownerId = 'c1') => ownerComment(owner(tunnel, ownerId));
 
 describe('DNS records', () => {
   const emulator = useEmulator();
@@ -131,23 +132,23 @@ describe('DNS records', () => {
           type: 'CNAME',
           content: 'x.cfargotunnel.com',
           proxied: true,
-          comment: comment('old'),
+          comment: comment('web'),
         },
         { zoneId: FREE_ZONE.id, name: 'manual.example.com', type: 'A', content: '192.0.2.7', comment: 'hands off' },
       ],
     });
     const { gateway } = harness(emulator());
-    const desired = ['a', 'b', 'manual'].map((h) => tunnelCname(`${h}.example.com`, TUNNEL, comment(h)));
-    const plan = planDns({ current: await gateway.listDnsRecords(FREE_ZONE.id), desired, ownerId: 'c1' });
+    const desired = ['a', 'b', 'manual'].map((h) => tunnelCname(`${h}.example.com`, TUNNEL, comment('web')));
+    const plan = planDns({ current: await gateway.listDnsRecords(FREE_ZONE.id), desired, owner: owner('web') });
     expect(plan.conflicts.map((c) => [c.name, c.reason])).toEqual([['manual.example.com', 'unmanaged']]);
     await emulator().control.clearCalls();
 
-    const result = await gateway.applyDnsBatch(FREE_ZONE, planToBatch(plan, 'c1'));
+    const result = await gateway.applyDnsBatch(FREE_ZONE, planToBatch(plan, owner('web')));
     expect(result).toMatchObject({ applied: 3, failures: [], batches: 1, fallbacks: 0 });
     expect((await emulator().control.calls()).total).toBe(1);
 
     const after = await gateway.listDnsRecords(FREE_ZONE.id);
     expect(after.map((r) => r.name).sort()).toEqual(['a.example.com', 'b.example.com', 'manual.example.com']);
-    expect(hasChanges(planDns({ current: after, desired, ownerId: 'c1' }))).toBe(false);
+    expect(hasChanges(planDns({ current: after, desired, owner: owner('web') }))).toBe(false);
   });
 });

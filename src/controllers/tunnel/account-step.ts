@@ -9,6 +9,8 @@ import type { Report } from './report.js';
 export interface ResolvedAccount {
   accountId: string;
   zones: Zone[];
+  /** Zones of the spec that the account does not have (reported as DNSReady=False ZoneNotFound). */
+  missingZones: string[];
 }
 
 export async function resolveAccount(
@@ -32,9 +34,6 @@ export async function resolveAccount(
     const message = `zone(s) ${missing.join(', ')} not found in account ${account.id}`;
     report.set(failed(ConditionType.DNSReady, Reason.ZoneNotFound, message));
     report.warning(Reason.ZoneNotFound, 'ResolveZones', message);
-  } else {
-    // Routes (and their records) come with the Service controller; until then there is nothing to publish.
-    report.set(ok(ConditionType.DNSReady, Reason.NoRecords, 'no routes need a DNS record'));
   }
-  return { accountId: account.id, zones };
+  return { accountId: account.id, zones, missingZones: missing };
 }

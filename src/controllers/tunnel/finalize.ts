@@ -3,18 +3,13 @@
 // removed from Cloudflare: the caller reports DeletionBlocked and retries (docs/tunnels.md explains the way out).
 import { ConditionType, Reason } from '../../api/conditions.js';
 import type { TunnelLike } from '../../api/types.js';
-import {
-  isOurs,
-  ownerCommentPrefix,
-  tunnelCnameTarget,
-  type CloudflareGateway,
-  type Zone,
-} from '../../cloudflare/index.js';
+import type { CloudflareGateway, Zone } from '../../cloudflare/index.js';
 import { decodeTunnelToken, objectNames } from '../../render/index.js';
 import type { ResourceClient } from '../../runtime/kube-client.js';
 import { deleteIfExists } from '../shared/apply.js';
 import { DEPLOYMENT } from '../shared/resources.js';
 import { failed } from './conditions.js';
+import { recordOwner, syncDns } from './dns-step.js';
 import type { Report } from './report.js';
 import type { Leftovers } from './leftovers.js';
 import { recoverPending } from './tunnel-plan.js';
@@ -73,28 +68,14 @@ async function pendingTunnelId(
   return verdict === 'ours' ? found.id : undefined;
 }
 
-/** Deletes our CNAMEs that point at the tunnel, in every zone of the spec. */
+/** Deletes every record this tunnel owns (whatever it points at), in every zone of the spec. */
 async function deleteRecords(input: CleanupInput, tunnelId: string): Promise<number> {
-  const { gateway, ownerId, zones } = input;
-  const target = tunnelCnameTarget(tunnelId);
-  let removed = 0;
-  for (const zone of zones) {
-    const records = await gateway.listDnsRecords(zone.id, {
-      type: 'CNAME',
-      commentStartsWith: ownerCommentPrefix(ownerId),
-    });
-    const ours = records.filter((r) => r.content === target && isOurs(r, ownerId));
-    if (ours.length === 0) continue;
-    const result = await gateway.applyDnsBatch(zone, {
-      deletes: ours.map((r) => ({ id: r.id })),
-      patches: [],
-      puts: [],
-      posts: [],
-    });
-    if (result.failures.length > 0) {
-      throw new Error(`could not delete ${result.failures.length} DNS record(s) in zone ${zone.name}`);
-    }
-    removed += ours.length;
+  const { gateway, ownerId, zones, tunnel } = input;
+  const owner = recordOwner(ownerId, tunnel);
+  const outcome = await syncDns({ gateway, zones, owner, tunnelId, hostnames: [], adoptUnmanaged: false });
+  if (outcome.problems.size > 0) {
+    const [hostname, problem] = [...outcome.problems][0] ?? [];
+    throw new Error(`could not delete ${outcome.problems.size} DNS record(s), e.g. ${hostname}: ${problem?.message}`);
   }
-  return removed;
+  return outcome.deleted;
 }

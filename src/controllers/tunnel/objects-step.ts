@@ -11,6 +11,8 @@ import { isSubset } from '../shared/subset.js';
 import { deploymentCondition, failed, ok } from './conditions.js';
 import type { DesiredState } from './desired.js';
 import type { Report } from './report.js';
+import { ruleKey } from './route-status.js';
+import { holdForRollout, liveRuleKeys } from './rollout-guard.js';
 
 export interface ActualObjects {
   secret: V1Secret | undefined;
@@ -26,13 +28,33 @@ export interface ObjectsStepInput {
   tunnelId: string;
   desired: DesiredState;
   actual: ActualObjects;
+  /** The rules the desired configuration carries (ruleKey). */
+  rules: readonly { hostname: string; path?: string; service: string }[];
   report: Report;
 }
 
-export async function applyObjects(input: ObjectsStepInput): Promise<void> {
+/** Rules of the desired configuration that cloudflared does not run with yet, and why. */
+export interface Liveness {
+  notLive: Set<string>;
+  notLiveMessage: string;
+}
+
+export async function applyObjects(input: ObjectsStepInput): Promise<Liveness> {
+  const { desired, actual, report } = input;
+  const wanted = desired.deployment.spec?.replicas ?? 0;
+  if (desired.mode === 'local' && holdForRollout(actual.deployment, wanted, desired.configHash)) {
+    const live = liveRuleKeys(actual.configMap);
+    const notLive = new Set(input.rules.map(ruleKey).filter((key) => !live.has(key)));
+    report.set(ok(ConditionType.ConfigReady, Reason.ConfigApplied, `${configMessage(desired)}; changes wait for the rollout in progress`));
+    report.set(deploymentCondition(actual.deployment, wanted));
+    report.fields.replicas = wanted;
+    report.fields.readyReplicas = actual.deployment?.status?.readyReplicas ?? 0;
+    return { notLive, notLiveMessage: 'waiting for the cloudflared rollout in progress to finish' };
+  }
   await applyConfig(input);
-  input.report.set(ok(ConditionType.ConfigReady, Reason.ConfigApplied, configMessage(input.desired)));
+  report.set(ok(ConditionType.ConfigReady, Reason.ConfigApplied, configMessage(desired)));
   await applyDeployment(input);
+  return { notLive: new Set(), notLiveMessage: '' };
 }
 
 async function applyConfig(input: ObjectsStepInput): Promise<void> {

@@ -12,6 +12,8 @@ export class Report {
   ready: ConditionUpdate | undefined;
   /** The finalizer is gone: the object may vanish, so there is no status to write. */
   released = false;
+  /** Come back after this long even if nothing changes (something outside our watches must be looked at again). */
+  recheckAfterMs: number | undefined;
 
   set(update: ConditionUpdate): void {
     const at = this.conditions.findIndex((c) => c.type === update.type);
