@@ -1,0 +1,60 @@
+import type { V1Deployment } from '@kubernetes/client-node';
+import { CONFIG_HASH_ANNOTATION } from '../../api/constants.js';
+import { holdForRollout, liveRuleKeys } from './rollout-guard.js';
+import { ruleKey } from './route-status.js';
+
+function deployment(hash: string, status: V1Deployment['status'], generation = 2): V1Deployment {
+  return {
+    metadata: { generation },
+    spec: {
+      replicas: 2,
+      selector: {},
+      template: { metadata: { annotations: { [CONFIG_HASH_ANNOTATION]: hash } } },
+    },
+    status,
+  };
+}
+const done = { observedGeneration: 2, replicas: 2, updatedReplicas: 2, readyReplicas: 2 };
+const rolling = { observedGeneration: 2, replicas: 3, updatedReplicas: 1, readyReplicas: 2 };
+
+describe('holdForRollout', () => {
+  it.each<[string, V1Deployment | undefined, string, boolean]>([
+    ['no Deployment yet', undefined, 'new', false],
+    ['rolled out, new config', deployment('old', done), 'new', false],
+    ['rolling out, same config', deployment('new', rolling), 'new', false],
+    ['rolling out another config', deployment('old', rolling), 'new', true],
+    ['not observed yet', deployment('old', { ...done, observedGeneration: 1 }), 'new', true],
+    [
+      'stuck past its progress deadline',
+      deployment('old', { ...rolling, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] }),
+      'new',
+      false,
+    ],
+  ])('%s → hold %s', (_label, live, hash, expected) => {
+    expect(holdForRollout(live, 2, hash)).toBe(expected);
+  });
+});
+
+describe('liveRuleKeys', () => {
+  it('reads hostname, path and service of the rules in config.yaml, not the fallback', () => {
+    const yaml = [
+      'tunnel: t',
+      'ingress:',
+      '  - hostname: a.example.com',
+      '    path: /api',
+      '    service: http://a:80',
+      '  - hostname: b.example.com',
+      '    service: tcp://b:22',
+      '  - service: http_status:404',
+    ].join('\n');
+    expect([...liveRuleKeys({ data: { 'config.yaml': yaml } })]).toEqual([
+      ruleKey({ hostname: 'a.example.com', path: '/api', service: 'http://a:80' }),
+      ruleKey({ hostname: 'b.example.com', service: 'tcp://b:22' }),
+    ]);
+  });
+
+  it('is empty without a ConfigMap, or with text that is not YAML', () => {
+    expect(liveRuleKeys(undefined).size).toBe(0);
+    expect(liveRuleKeys({ data: { 'config.yaml': 'ingress: [unclosed' } }).size).toBe(0);
+  });
+});

@@ -1,0 +1,98 @@
+// The tunnel's DNS step through the real SDK against the emulator: per installation-and-tunnel ownership, one
+// batch per zone, and what it reports for hostnames it may not touch.
+import { ownerComment, type Zone } from '../../src/cloudflare/index.js';
+import { recordOwner, syncDns } from '../../src/controllers/tunnel/dns-step.js';
+import { callsTo, FREE_ZONE, harness, useEmulator } from './support.js';
+
+const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
+const web = recordOwner('c1', { kind: 'Tunnel', metadata: { namespace: 'shop', name: 'web' } });
+const edge = recordOwner('c1', { kind: 'ClusterTunnel', metadata: { name: 'edge' } });
+const zone: Zone = { ...FREE_ZONE, accountId: undefined, status: 'active' };
+const BATCH = 'POST /zones/:zone_id/dns_records/batch';
+
+describe('syncDns', () => {
+  const emulator = useEmulator();
+  const record = (name: string, comment: string | undefined, content = `${TUNNEL_ID}.cfargotunnel.com`) => ({
+    zoneId: FREE_ZONE.id,
+    name,
+    type: 'CNAME',
+    content,
+    proxied: true,
+    ...(comment === undefined ? {} : { comment }),
+  });
+  const names = async () =>
+    (await emulator().control.state()).records.map((r) => `${r.name} ${r.comment ?? '-'}`).sort();
+
+  it('creates, repoints and deletes only this tunnel records, in one batch, and reports the others', async () => {
+    await emulator().control.seed({
+      records: [
+        record('stale.example.com', ownerComment(web)),
+        record('moved.example.com', ownerComment(web), 'old-id.cfargotunnel.com'),
+        record('edge.example.com', ownerComment(edge)),
+        record('taken.example.com', ownerComment(edge)),
+        record('foreign.example.com', 'cloudflare-operator owner=c2 tunnel=Tunnel/shop/web'),
+        record('manual.example.com', 'hand-made'),
+      ],
+    });
+    const { gateway } = harness(emulator());
+    const hostnames = ['new', 'moved', 'taken', 'foreign', 'manual'].map((h) => ({
+      hostname: `${h}.example.com`,
+      zone: 'example.com',
+    }));
+    const outcome = await syncDns({ gateway, zones: [zone], owner: web, tunnelId: TUNNEL_ID, hostnames, adoptUnmanaged: false });
+
+    expect({ created: outcome.created, updated: outcome.updated, deleted: outcome.deleted }).toEqual({
+      created: 1,
+      updated: 1,
+      deleted: 1,
+    });
+    expect([...outcome.problems].map(([name, p]) => `${name} ${p.state}`).sort()).toEqual([
+      'foreign.example.com Conflict',
+      'manual.example.com Conflict',
+      'taken.example.com Pending',
+    ]);
+    expect(outcome.waitingForSibling).toBe(true);
+    expect(await callsTo(emulator(), BATCH)).toBe(1);
+    const mine = ownerComment(web);
+    expect(await names()).toEqual(
+      [
+        `edge.example.com ${ownerComment(edge)}`,
+        'foreign.example.com cloudflare-operator owner=c2 tunnel=Tunnel/shop/web',
+        'manual.example.com hand-made',
+        `moved.example.com ${mine}`,
+        `new.example.com ${mine}`,
+        `taken.example.com ${ownerComment(edge)}`,
+      ].sort(),
+    );
+
+    await emulator().control.clearCalls();
+    const again = await syncDns({ gateway, zones: [zone], owner: web, tunnelId: TUNNEL_ID, hostnames, adoptUnmanaged: false });
+    expect(again.created + again.updated + again.deleted).toBe(0);
+    expect(await callsTo(emulator(), BATCH)).toBe(0);
+  });
+
+  it('adopts an unmanaged CNAME when asked to', async () => {
+    await emulator().control.seed({ records: [record('manual.example.com', 'hand-made', 'elsewhere.example.net')] });
+    const { gateway } = harness(emulator());
+    const hostnames = [{ hostname: 'manual.example.com', zone: 'example.com' }];
+    const outcome = await syncDns({ gateway, zones: [zone], owner: web, tunnelId: TUNNEL_ID, hostnames, adoptUnmanaged: true });
+    expect(outcome.problems.size).toBe(0);
+    expect(await names()).toEqual([`manual.example.com ${ownerComment(web)}`]);
+  });
+
+  it('reports a hostname whose zone the account lacks, and removes every record of ours when nothing is wanted', async () => {
+    await emulator().control.seed({ records: [record('a.example.com', ownerComment(web)), record('b.example.com', ownerComment(edge))] });
+    const { gateway } = harness(emulator());
+    const outcome = await syncDns({
+      gateway,
+      zones: [zone],
+      owner: web,
+      tunnelId: TUNNEL_ID,
+      hostnames: [{ hostname: 'x.example.net', zone: 'example.net' }],
+      adoptUnmanaged: false,
+    });
+    expect(outcome.problems.get('x.example.net')).toEqual({ state: 'Pending', message: 'zone example.net was not found in the account' });
+    expect(outcome.deleted).toBe(1);
+    expect(await names()).toEqual([`b.example.com ${ownerComment(edge)}`]);
+  });
+});
