@@ -48,7 +48,6 @@ export const Reason = {
   // ConfigReady
   ConfigApplied: 'ConfigApplied',
   ConfigPushFailed: 'ConfigPushFailed',
-  RoutesDegraded: 'RoutesDegraded',
   // DNSReady
   RecordsSynced: 'RecordsSynced',
   NoRecords: 'NoRecords',
