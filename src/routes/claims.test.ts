@@ -10,6 +10,7 @@ interface ClaimSpec {
   tunnel?: TunnelRef;
   namespace?: string;
   createdAt?: string;
+  uid?: string;
 }
 
 /** A claim by Service `<namespace>/<name>`, by default on EDGE for shop.example.com, created 2024-01-01. */
@@ -26,7 +27,7 @@ function claim(name: string, spec: ClaimSpec = {}): RouteClaim {
       kind: 'Service',
       namespace,
       name,
-      uid: `uid-${namespace}-${name}`,
+      uid: spec.uid ?? `uid-${namespace}-${name}`,
       createdAt: spec.createdAt ?? '2024-01-01T00:00:00Z',
     },
   };
@@ -71,12 +72,15 @@ describe('resolveClaims', () => {
     ],
     [
       'a tie is broken by namespace',
-      [claim('web', { namespace: 'zoo' }), claim('web', { namespace: 'app', tunnel: SHARED })],
+      [
+        claim('web', { namespace: 'zoo', uid: 'uid-1' }),
+        claim('web', { namespace: 'app', tunnel: SHARED, uid: 'uid-2' }),
+      ],
       ['app/web won', 'zoo/web lost otherTunnel to app/web'],
     ],
     [
       'a tie in one namespace is broken by name',
-      [claim('b'), claim('a', { tunnel: SHARED })],
+      [claim('b', { uid: 'uid-1' }), claim('a', { tunnel: SHARED, uid: 'uid-2' })],
       ['shop/a won', 'shop/b lost otherTunnel to shop/a'],
     ],
     [
