@@ -60,7 +60,7 @@ function zonedHostnames(serviceName: string, asked: string[] | undefined, zones:
       problems.push({ annotation, message });
       continue;
     }
-    if (!found.has(normal.hostname)) found.set(normal.hostname, { ...normal, zone: normalizeHostname(zone.name) });
+    found.set(normal.hostname, { ...normal, zone: normalizeHostname(zone.name) }); // a duplicate keeps its first place
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, value: [...found.values()] };
 }
