@@ -5,4 +5,6 @@ export * from './constants.js';
 export * from './defaults.js';
 export * from './origin-request.js';
 export * from './patterns.js';
+export * from './quote.js';
+export * from './service-annotations.js';
 export * from './types.js';

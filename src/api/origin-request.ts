@@ -3,6 +3,7 @@
 // Service in another namespace cannot provide; set it on the Tunnel instead).
 import { Ajv, type ErrorObject } from 'ajv';
 import { DURATION_PATTERN } from './patterns.js';
+import { quote } from './quote.js';
 import type { OriginRequestOptions } from './types.js';
 
 /** Largest annotation value accepted, well under the 256 KiB Kubernetes allows for all annotations. */
@@ -39,7 +40,7 @@ function describe(error: ErrorObject): string {
   const where = error.instancePath ? error.instancePath.slice(1) : 'value';
   if (error.keyword === 'additionalProperties') {
     const params = error.params as { additionalProperty: string };
-    return `unknown key "${params.additionalProperty}"`;
+    return `unknown key ${quote(params.additionalProperty)}`;
   }
   return `${where} ${error.message ?? 'is invalid'}`;
 }

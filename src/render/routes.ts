@@ -24,7 +24,8 @@ function labelCount(hostname: string): number {
   return hostname.split('.').length;
 }
 
-function compareStrings(a: string, b: string): number {
+/** Code-unit order, the same in every locale. */
+export function compareStrings(a: string, b: string): number {
   if (a === b) return 0;
   return a < b ? -1 : 1;
 }
