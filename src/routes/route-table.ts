@@ -7,7 +7,7 @@ import { ServiceAnnotation } from '../api/annotations.js';
 import type { AnnotationProblem } from '../api/service-annotations.js';
 import type { TunnelLike } from '../api/types.js';
 import { resolveClaims } from './claims.js';
-import { serviceRoutes, type ServiceRouteOptions } from './service-routes.js';
+import { serviceRoutes, sourceOf, type ServiceRouteOptions } from './service-routes.js';
 import { tunnelRefKey, type RouteClaim, type RouteSource, type TunnelRef } from './types.js';
 
 export interface RouteTableInput {
@@ -40,18 +40,6 @@ export function serviceTargets(service: V1Service): TunnelRef[] {
 export function tunnelRefOf(tunnel: TunnelLike): TunnelRef {
   const name = tunnel.metadata.name ?? '';
   return tunnel.kind === 'Tunnel' ? { kind: 'Tunnel', namespace: tunnel.metadata.namespace ?? '', name } : { kind: 'ClusterTunnel', name };
-}
-
-export function sourceOf(service: V1Service): RouteSource {
-  const meta = service.metadata ?? {};
-  const created = meta.creationTimestamp as unknown;
-  return {
-    kind: 'Service',
-    namespace: meta.namespace ?? '',
-    name: meta.name ?? '',
-    uid: meta.uid ?? '',
-    createdAt: created instanceof Date ? created.toISOString() : String(created ?? ''),
-  };
 }
 
 export function routeTable(input: RouteTableInput): RouteTable {

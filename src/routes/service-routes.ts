@@ -72,7 +72,7 @@ function timestamp(value: Date | string | undefined): string {
   return Number.isNaN(date.getTime()) ? String(value) : date.toISOString().replace(/\.000Z$/, 'Z');
 }
 
-function sourceOf(service: V1Service): RouteSource {
+export function sourceOf(service: V1Service): RouteSource {
   const metadata = service.metadata ?? {};
   return {
     kind: 'Service',
