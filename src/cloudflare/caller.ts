@@ -1,7 +1,7 @@
 // Runs one SDK call with everything around it: rate limiting, a per-attempt timeout, error
 // classification, retries, metrics and a debug log line. Every gateway operation goes through here.
 import type { Logger } from 'winston';
-import type { Clock } from './clock.js';
+import { sleep, type Clock } from '../runtime/clock.js';
 import { classifyError, type CloudflareApiError } from './errors.js';
 import type { CallOutcome, GatewayMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -51,7 +51,7 @@ export function createCaller(deps: CallerDeps): Caller {
         delayMs: decision.delayMs,
         kind: result.error.kind,
       });
-      await deps.clock.sleep(decision.delayMs);
+      await sleep(deps.clock, decision.delayMs);
     }
   };
 }

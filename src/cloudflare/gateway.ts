@@ -1,11 +1,11 @@
 // The gateway: the narrow interface through which the operator talks to Cloudflare.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'winston';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import { findZoneByName, getZone, listZones, resolveAccount, type AccountRef } from './accounts.js';
 import type { BatchResult } from './batch.js';
 import { createCaller } from './caller.js';
 import { createSdkClient } from './client.js';
-import { systemClock, type Clock } from './clock.js';
 import { getTunnelConfiguration, putTunnelConfiguration } from './configurations.js';
 import type { GatewayContext } from './context.js';
 import { assertUsableCredentials, scrubber, secretsOf } from './credentials.js';
