@@ -34,12 +34,12 @@ import {
 import type {
   Account,
   CloudflareCredentials,
+  CloudflareTunnel,
   CreatedTunnel,
   DnsBatch,
   DnsRecord,
   DnsRecordFilter,
   DnsRecordInput,
-  Tunnel,
   TunnelConfiguration,
   TunnelConnector,
   VersionedTunnelConfiguration,
@@ -53,8 +53,8 @@ export interface CloudflareGateway {
   listZones(accountId?: string): Promise<Zone[]>;
 
   createTunnel(input: CreateTunnelInput): Promise<CreatedTunnel>;
-  getTunnel(accountId: string, tunnelId: string): Promise<Tunnel | undefined>;
-  findTunnelByName(accountId: string, name: string): Promise<Tunnel | undefined>;
+  getTunnel(accountId: string, tunnelId: string): Promise<CloudflareTunnel | undefined>;
+  findTunnelByName(accountId: string, name: string): Promise<CloudflareTunnel | undefined>;
   deleteTunnel(accountId: string, tunnelId: string): Promise<DeleteOutcome>;
   cleanupTunnelConnections(accountId: string, tunnelId: string): Promise<void>;
   listTunnelConnectors(accountId: string, tunnelId: string): Promise<TunnelConnector[]>;

@@ -23,7 +23,7 @@ export interface Zone {
 
 export type TunnelConfigSource = 'local' | 'cloudflare';
 
-export interface Tunnel {
+export interface CloudflareTunnel {
   id: string;
   name: string;
   accountTag: string;
@@ -36,7 +36,7 @@ export interface Tunnel {
 
 /** A tunnel created by the gateway, with the secret it generated. The secret is never logged. */
 export interface CreatedTunnel {
-  tunnel: Tunnel;
+  tunnel: CloudflareTunnel;
   /** Base64 of 32 random bytes; cloudflared's credentials file carries it as `TunnelSecret`. */
   secret: string;
 }
