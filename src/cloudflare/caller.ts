@@ -71,16 +71,17 @@ async function attemptOnce<T>(
   if (startedAt > queuedAt) deps.metrics.observeRateLimitWait?.(operation, startedAt - queuedAt);
   try {
     const { data, response } = await call({ timeout: deps.timeoutMs, maxRetries: 0 }).withResponse();
-    report(deps, { operation, context, attempt, startedAt, outcome: 'success', status: response.status });
+    recordCall(deps, { operation, context, attempt, startedAt, outcome: 'success', status: response.status });
     return { ok: true, value: data };
   } catch (err) {
     const error = classifyError(err, operation, deps.clock.now(), deps.scrub);
-    report(deps, { operation, context, attempt, startedAt, outcome: error.kind, status: error.status });
+    recordCall(deps, { operation, context, attempt, startedAt, outcome: error.kind, status: error.status });
     return { ok: false, error };
   }
 }
 
-interface Report {
+/** One finished attempt, as metrics and the debug log see it. */
+interface CallReport {
   operation: string;
   context: CallContext;
   attempt: number;
@@ -89,7 +90,7 @@ interface Report {
   status: number | undefined;
 }
 
-function report(deps: CallerDeps, r: Report): void {
+function recordCall(deps: CallerDeps, r: CallReport): void {
   const durationMs = deps.clock.now() - r.startedAt;
   try {
     deps.metrics.observeCall({
