@@ -5,9 +5,10 @@
 // `ownerId` identifies this operator installation (one per cluster); `object` names the Kubernetes
 // object that wants the record, for people reading the dashboard. Never a public TXT record.
 import { createHash } from 'node:crypto';
+import { OWNER_ID_PATTERN, OWNER_ID_RULE } from '../api/patterns.js';
 
 const PREFIX = 'cloudflare-operator owner=';
-const OWNER_ID = /^[A-Za-z0-9._-]{1,32}$/;
+const OWNER_ID = new RegExp(OWNER_ID_PATTERN);
 const MARKER = /^cloudflare-operator owner=([A-Za-z0-9._-]{1,32})(?: object=(\S+))?$/;
 
 /** The smallest comment limit of any plan (Free); every comment we write fits in it. */
@@ -28,7 +29,7 @@ export type Ownership = 'ours' | 'foreign' | 'unmanaged';
 
 export function assertOwnerId(ownerId: string): void {
   if (!OWNER_ID.test(ownerId)) {
-    throw new RangeError('owner ID must be 1-32 characters of letters, digits, ".", "_" or "-"');
+    throw new RangeError(`owner ID must be ${OWNER_ID_RULE}`);
   }
 }
 
