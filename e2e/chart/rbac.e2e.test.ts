@@ -108,6 +108,7 @@ describe('the Helm chart', () => {
       TUNNEL,
       tunnelObject('Tunnel', 'web', appNs.name, {
         cloudflare: { accountId: ACCOUNT, credentialsSecretRef: { name: 'cf' }, zones: ['example.com'] },
+        configSource: 'local', // local mode writes a ConfigMap too: the RBAC under test must allow it
       }),
     );
     const tunnel = await waitForCondition(TUNNEL, appNs.name, 'web', { type: 'Ready', status: 'True', op });
