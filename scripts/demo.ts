@@ -46,6 +46,7 @@ spec:
     accountId: ${DEFAULT_ACCOUNT_ID}
     credentialsSecretRef: { name: cloudflare-api }
     zones: [${zone}]
+  configSource: local
   cloudflared: { replicas: 2 }
 `;
 

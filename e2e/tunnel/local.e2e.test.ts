@@ -74,6 +74,7 @@ describe('Tunnel in local mode', () => {
       TUNNEL,
       tunnelObject('Tunnel', 'web', ns.name, {
         cloudflare: { accountId: ACCOUNT, credentialsSecretRef: { name: 'cf' }, zones: ['example.com'] },
+        configSource: 'local', // a created tunnel defaults to cloudflare; this file is about local mode
       }),
     );
     const tunnel = await waitForCondition(TUNNEL, ns.name, 'web', { type: 'Ready', status: 'True', op });

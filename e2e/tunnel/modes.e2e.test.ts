@@ -106,7 +106,13 @@ describe('adopt', () => {
       reason: 'TunnelAdopted',
       op,
     });
-    expect(tunnel.status).toMatchObject({ tunnelId: made.tunnel.id, tunnelName: 'pre-existing', created: false });
+    // No configSource: an adopted tunnel defaults to local (its remote configuration is left alone).
+    expect(tunnel.status).toMatchObject({
+      tunnelId: made.tunnel.id,
+      tunnelName: 'pre-existing',
+      created: false,
+      configSource: 'local',
+    });
     await remove(TUNNEL, ns.name, 'adopted');
     await waitGone(TUNNEL, ns.name, 'adopted', op);
     expect(await liveTunnels()).toContain(made.tunnel.id);
@@ -120,6 +126,7 @@ describe('ClusterTunnel', () => {
     await create(CLUSTER_TUNNEL, tunnelObject('ClusterTunnel', name, undefined, { cloudflare }));
     const tunnel = await waitForCondition(CLUSTER_TUNNEL, undefined, name, { type: 'Ready', status: 'True', op });
     expect(tunnel.status?.tunnelName).toBe(name);
+    expect(tunnel.status?.configSource).toBe('cloudflare'); // the default for a tunnel the operator creates
     const deployment = await getOptional<V1Deployment>(DEPLOYMENT, opNs.name, `cluster-${name}-cloudflared`);
     expect(deployment?.metadata?.ownerReferences?.[0]).toMatchObject({ kind: 'ClusterTunnel', name });
     await remove(CLUSTER_TUNNEL, undefined, name);
@@ -189,7 +196,8 @@ describe('crash between create and save', () => {
       randomBytes: () => Buffer.from(secretBytes),
     });
     // What a crashed operator leaves: the pending secret in the Secret, the tunnel on Cloudflare, no tunnel ID.
-    const made = await gateway.createTunnel({ accountId: ACCOUNT, name, configSource: 'local' });
+    // (The object sets no configSource, so the operator would have created it remotely managed.)
+    const made = await gateway.createTunnel({ accountId: ACCOUNT, name, configSource: 'cloudflare' });
     const pending = { AccountTag: ACCOUNT, TunnelName: name, TunnelSecret: secretBytes.toString('base64') };
     const leftover: V1Secret = {
       apiVersion: 'v1',

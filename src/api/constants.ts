@@ -39,5 +39,5 @@ export const CLUSTER_TUNNEL_LABEL = `${GROUP}/cluster-tunnel`;
 
 /** On the cloudflared pod template: hash of everything whose change needs a restart. */
 export const CONFIG_HASH_ANNOTATION = `${GROUP}/config-hash`;
-/** On the credentials Secret: the tunnel it belongs to, so a crash after create can be recovered. */
+/** On the credentials Secret: the ID of the tunnel it belongs to, for people and tools (recovery reads the data). */
 export const TUNNEL_ID_ANNOTATION = `${GROUP}/tunnel-id`;

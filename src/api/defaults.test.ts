@@ -1,5 +1,5 @@
 import { DEFAULT_CLOUDFLARED_IMAGE } from './constants.js';
-import { credentialKeys, desiredTunnelName, withDefaults } from './defaults.js';
+import { credentialKeys, defaultConfigSource, desiredTunnelName, withDefaults } from './defaults.js';
 import type { ClusterTunnel, Tunnel, TunnelSpec } from './types.js';
 
 const minimal: TunnelSpec = { cloudflare: { accountId: 'a'.repeat(32), credentialsSecretRef: { name: 'cf' } } };
@@ -9,7 +9,7 @@ describe('withDefaults', () => {
     expect(withDefaults(minimal)).toEqual({
       cloudflare: { accountId: 'a'.repeat(32), credentialsSecretRef: { name: 'cf', apiTokenKey: 'apiToken' } },
       tunnel: { create: {} },
-      configSource: 'local',
+      configSource: 'cloudflare',
       cloudflared: {
         image: DEFAULT_CLOUDFLARED_IMAGE,
         imagePullPolicy: 'IfNotPresent',
@@ -45,6 +45,22 @@ describe('withDefaults', () => {
     expect(out.originRequest).toEqual({ noTLSVerify: false, caPoolSecretRef: { name: 'ca', key: 'ca.crt' } });
     expect(out.fallbackService).toBe('http_status:503');
     expect(out.dns.adoptUnmanaged).toBe(true);
+  });
+
+  it.each<[string, TunnelSpec['tunnel'], 'local' | 'cloudflare']>([
+    ['a tunnel created by default', undefined, 'cloudflare'],
+    ['a tunnel created with a name', { create: { name: 'web' } }, 'cloudflare'],
+    ['an adopted tunnel', { adopt: { id: '6ff42ae2-765d-4adf-8112-31c55c1551ef' } }, 'local'],
+  ])('defaults configSource for %s to %s', (_name, tunnel, expected) => {
+    expect(withDefaults({ ...minimal, ...(tunnel ? { tunnel } : {}) }).configSource).toBe(expected);
+    expect(defaultConfigSource(tunnel)).toBe(expected);
+  });
+
+  it('keeps an explicit configSource whatever the tunnel source', () => {
+    expect(withDefaults({ ...minimal, configSource: 'local' }).configSource).toBe('local');
+    expect(withDefaults({ ...minimal, tunnel: { adopt: { id: 'x' } }, configSource: 'cloudflare' }).configSource).toBe(
+      'cloudflare',
+    );
   });
 
   it('is idempotent and leaves its input alone', () => {

@@ -1,5 +1,6 @@
 // The CRD defaults, mirrored in code so that objects that did not go through the API server (unit tests,
-// dry runs) read the same as those that did. Keep in step with crds/*.yaml (a test compares them).
+// dry runs) read the same as those that did. Keep in step with crds/*.yaml (a test compares them). One default is
+// computed here only: spec.configSource, which depends on spec.tunnel (defaultConfigSource).
 import {
   DEFAULT_API_TOKEN_KEY,
   DEFAULT_CA_POOL_KEY,
@@ -48,7 +49,16 @@ function originRequestDefaults(spec: OriginRequestSpec | undefined): OriginReque
   return out;
 }
 
-/** Returns a copy of `spec` with every CRD default filled in. Pure and idempotent. */
+/**
+ * spec.configSource when unset; the one default the CRD does not declare, as it depends on spec.tunnel. A tunnel the
+ * operator creates gets `cloudflare`: route changes reach cloudflared through the API with no restart. An adopted
+ * tunnel gets `local`: its remote configuration may be managed elsewhere, and pushing ours would overwrite it.
+ */
+export function defaultConfigSource(source: TunnelSource | undefined): ConfigSource {
+  return source?.adopt ? 'local' : 'cloudflare';
+}
+
+/** Returns a copy of `spec` with every default filled in (the CRD's, and defaultConfigSource). Pure and idempotent. */
 export function withDefaults(spec: TunnelSpec): DefaultedTunnelSpec {
   const ref = spec.cloudflare.credentialsSecretRef;
   const cloudflared = spec.cloudflared ?? {};
@@ -58,7 +68,7 @@ export function withDefaults(spec: TunnelSpec): DefaultedTunnelSpec {
       credentialsSecretRef: { ...ref, apiTokenKey: ref.apiTokenKey ?? DEFAULT_API_TOKEN_KEY },
     },
     tunnel: spec.tunnel ?? { create: {} },
-    configSource: spec.configSource ?? 'local',
+    configSource: spec.configSource ?? defaultConfigSource(spec.tunnel),
     cloudflared: {
       ...cloudflared,
       image: cloudflared.image ?? DEFAULT_CLOUDFLARED_IMAGE,

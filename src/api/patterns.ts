@@ -20,6 +20,15 @@ export const SECRET_KEY_PATTERN = '^[-._a-zA-Z0-9]+$';
 /** A tunnel name we create: letters, digits, dot, dash, underscore; alphanumeric at both ends. */
 export const TUNNEL_NAME_PATTERN = '^[A-Za-z0-9]([-A-Za-z0-9._]*[A-Za-z0-9])?$';
 
+/**
+ * The ID of one operator installation (`--owner-id`, the chart's `ownerId`), written into the comment of every DNS
+ * record it owns: 1-32 letters, digits, ".", "_" or "-". The one rule for the flag, the chart's values.schema.json
+ * (src/api/owner-id.test.ts checks it carries the same pattern and maxLength) and the ownership code.
+ */
+export const OWNER_ID_MAX_LENGTH = 32;
+export const OWNER_ID_PATTERN = `^[A-Za-z0-9._-]{1,${OWNER_ID_MAX_LENGTH}}$`;
+export const OWNER_ID_RULE = `1-${OWNER_ID_MAX_LENGTH} characters of letters, digits, ".", "_" or "-"`;
+
 /** A Go duration as cloudflared parses it ("30s", "1m30s", "1.5h", "250ms"). */
 export const DURATION_PATTERN = '^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$';
 

@@ -1,6 +1,6 @@
 import { APIConnectionTimeoutError, BadRequestError, InternalServerError, RateLimitError } from 'cloudflare';
 import { createCaller, type CallOptions, type SdkPromise } from './caller.js';
-import { VirtualClock } from './clock.js';
+import { InstantClock } from '../runtime/testing/instant-clock.js';
 import { CloudflareApiError } from './errors.js';
 import type { CallObservation } from './metrics.js';
 import { unlimited } from './rate-limiter.js';
@@ -19,7 +19,7 @@ function sdk<T>(outcome: { value: T; status?: number } | { error: Error }): SdkP
 }
 
 function setup() {
-  const clock = new VirtualClock(1_000);
+  const clock = new InstantClock(1_000);
   const observations: CallObservation[] = [];
   const call = createCaller({
     clock,
@@ -56,7 +56,7 @@ describe('createCaller', () => {
     ];
     const result = await call('dns.list', {}, () => sdk(outcomes.shift()!));
     expect(result).toBe('ok');
-    expect(clock.sleeps).toEqual([50, 100]);
+    expect(clock.delays).toEqual([50, 100]);
     expect(observations.map((o) => [o.outcome, o.status, o.attempt])).toEqual([
       ['transient', 502, 1],
       ['transient', undefined, 2],
@@ -71,7 +71,7 @@ describe('createCaller', () => {
       { value: 'ok' },
     ];
     await expect(call('op', {}, () => sdk(outcomes.shift()!))).resolves.toBe('ok');
-    expect(clock.sleeps).toEqual([2000]);
+    expect(clock.delays).toEqual([2000]);
   });
 
   it('does not retry a validation error and throws it typed', async () => {
@@ -85,7 +85,7 @@ describe('createCaller', () => {
     await expect(promise).rejects.toMatchObject({ kind: 'invalid', status: 400, operation: 'dns.create' });
     await expect(promise).rejects.toBeInstanceOf(CloudflareApiError);
     expect(calls).toBe(1);
-    expect(clock.sleeps).toEqual([]);
+    expect(clock.delays).toEqual([]);
   });
 
   it('gives up after maxAttempts', async () => {
@@ -101,7 +101,7 @@ describe('createCaller', () => {
   });
 
   it('survives a metrics adapter that throws', async () => {
-    const clock = new VirtualClock();
+    const clock = new InstantClock();
     const call = createCaller({
       clock,
       random: () => 0,

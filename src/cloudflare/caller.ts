@@ -1,7 +1,7 @@
 // Runs one SDK call with everything around it: rate limiting, a per-attempt timeout, error
 // classification, retries, metrics and a debug log line. Every gateway operation goes through here.
 import type { Logger } from 'winston';
-import type { Clock } from './clock.js';
+import { sleep, type Clock } from '../runtime/clock.js';
 import { classifyError, type CloudflareApiError } from './errors.js';
 import type { CallOutcome, GatewayMetrics } from './metrics.js';
 import type { RateLimiter } from './rate-limiter.js';
@@ -51,7 +51,7 @@ export function createCaller(deps: CallerDeps): Caller {
         delayMs: decision.delayMs,
         kind: result.error.kind,
       });
-      await deps.clock.sleep(decision.delayMs);
+      await sleep(deps.clock, decision.delayMs);
     }
   };
 }
@@ -71,16 +71,17 @@ async function attemptOnce<T>(
   if (startedAt > queuedAt) deps.metrics.observeRateLimitWait?.(operation, startedAt - queuedAt);
   try {
     const { data, response } = await call({ timeout: deps.timeoutMs, maxRetries: 0 }).withResponse();
-    report(deps, { operation, context, attempt, startedAt, outcome: 'success', status: response.status });
+    recordCall(deps, { operation, context, attempt, startedAt, outcome: 'success', status: response.status });
     return { ok: true, value: data };
   } catch (err) {
     const error = classifyError(err, operation, deps.clock.now(), deps.scrub);
-    report(deps, { operation, context, attempt, startedAt, outcome: error.kind, status: error.status });
+    recordCall(deps, { operation, context, attempt, startedAt, outcome: error.kind, status: error.status });
     return { ok: false, error };
   }
 }
 
-interface Report {
+/** One finished attempt, as metrics and the debug log see it. */
+interface CallReport {
   operation: string;
   context: CallContext;
   attempt: number;
@@ -89,7 +90,7 @@ interface Report {
   status: number | undefined;
 }
 
-function report(deps: CallerDeps, r: Report): void {
+function recordCall(deps: CallerDeps, r: CallReport): void {
   const durationMs = deps.clock.now() - r.startedAt;
   try {
     deps.metrics.observeCall({

@@ -1,11 +1,11 @@
 // Remotely-managed tunnel configuration (`config_src: cloudflare`): cloudflared pulls it, no restart.
 import type { ConfigurationUpdateParams } from 'cloudflare/resources/zero-trust/tunnels/cloudflared/configurations';
 import type { GatewayContext } from './context.js';
-import type { IngressRule, TunnelConfiguration, VersionedTunnelConfiguration } from './types.js';
+import type { RemoteIngressRule, TunnelConfiguration, VersionedTunnelConfiguration } from './types.js';
 
 interface WireConfig {
-  ingress?: IngressRule[];
-  originRequest?: Record<string, unknown>;
+  ingress?: RemoteIngressRule[];
+  originRequest?: Readonly<Record<string, unknown>>;
   'warp-routing'?: { enabled: boolean };
 }
 

@@ -6,7 +6,10 @@ import { CloudflareApiError, type ErrorKind } from './errors.js';
 export interface GatewayContext {
   sdk: Cloudflare;
   call: Caller;
-  /** Records per page when listing DNS records (Cloudflare allows up to 5,000,000; default 100). */
+  /**
+   * Records per page when listing DNS records: the gateway's default is DEFAULT_DNS_PAGE_SIZE (1000). Cloudflare's
+   * API schema takes 1 to 5,000,000 for `per_page` and uses 100 when it is omitted.
+   */
   dnsPageSize: number;
   randomBytes(size: number): Buffer;
 }

@@ -1,11 +1,11 @@
 // The gateway: the narrow interface through which the operator talks to Cloudflare.
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'winston';
+import { systemClock, type Clock } from '../runtime/clock.js';
 import { findZoneByName, getZone, listZones, resolveAccount, type AccountRef } from './accounts.js';
 import type { BatchResult } from './batch.js';
 import { createCaller } from './caller.js';
 import { createSdkClient } from './client.js';
-import { systemClock, type Clock } from './clock.js';
 import { getTunnelConfiguration, putTunnelConfiguration } from './configurations.js';
 import type { GatewayContext } from './context.js';
 import { assertUsableCredentials, scrubber, secretsOf } from './credentials.js';
@@ -34,12 +34,12 @@ import {
 import type {
   Account,
   CloudflareCredentials,
+  CloudflareTunnel,
   CreatedTunnel,
   DnsBatch,
   DnsRecord,
   DnsRecordFilter,
   DnsRecordInput,
-  Tunnel,
   TunnelConfiguration,
   TunnelConnector,
   VersionedTunnelConfiguration,
@@ -53,8 +53,8 @@ export interface CloudflareGateway {
   listZones(accountId?: string): Promise<Zone[]>;
 
   createTunnel(input: CreateTunnelInput): Promise<CreatedTunnel>;
-  getTunnel(accountId: string, tunnelId: string): Promise<Tunnel | undefined>;
-  findTunnelByName(accountId: string, name: string): Promise<Tunnel | undefined>;
+  getTunnel(accountId: string, tunnelId: string): Promise<CloudflareTunnel | undefined>;
+  findTunnelByName(accountId: string, name: string): Promise<CloudflareTunnel | undefined>;
   deleteTunnel(accountId: string, tunnelId: string): Promise<DeleteOutcome>;
   cleanupTunnelConnections(accountId: string, tunnelId: string): Promise<void>;
   listTunnelConnectors(accountId: string, tunnelId: string): Promise<TunnelConnector[]>;

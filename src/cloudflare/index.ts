@@ -10,8 +10,6 @@ export {
   type DnsOperation,
   type OperationFailure,
 } from './batch.js';
-export type { Clock } from './clock.js';
-export { systemClock, VirtualClock } from './clock.js';
 export { DEFAULT_BASE_URL } from './client.js';
 export { credentialKey } from './credentials.js';
 export {

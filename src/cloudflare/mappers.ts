@@ -1,9 +1,9 @@
 // SDK response objects → the gateway's domain types. Optional SDK fields are resolved here, once.
-import type { CloudflareTunnel } from 'cloudflare/resources/shared';
+import type { CloudflareTunnel as SdkTunnel } from 'cloudflare/resources/shared';
 import type { RecordResponse } from 'cloudflare/resources/dns/records';
 import type { Zone as SdkZone } from 'cloudflare/resources/zones/zones';
 import type { Client } from 'cloudflare/resources/zero-trust/tunnels/cloudflared/connections';
-import type { DnsRecord, Tunnel, TunnelConnector, Zone } from './types.js';
+import type { CloudflareTunnel, DnsRecord, TunnelConnector, Zone } from './types.js';
 import { planTierOf } from './zones.js';
 
 export function toZone(zone: SdkZone): Zone {
@@ -16,7 +16,7 @@ export function toZone(zone: SdkZone): Zone {
   };
 }
 
-export function toTunnel(tunnel: CloudflareTunnel): Tunnel {
+export function toTunnel(tunnel: SdkTunnel): CloudflareTunnel {
   return {
     id: tunnel.id ?? '',
     name: tunnel.name ?? '',

@@ -6,10 +6,11 @@
 // whose routes want the record. A record belongs to one installation AND one tunnel: a tunnel changes or deletes
 // only the records whose comment is exactly its own. Never a public TXT record.
 import { createHash } from 'node:crypto';
+import { OWNER_ID_PATTERN, OWNER_ID_RULE } from '../api/patterns.js';
 
 const PREFIX = 'cloudflare-operator owner=';
-const OWNER_ID = /^[A-Za-z0-9._-]{1,32}$/;
-const MARKER = /^cloudflare-operator owner=([A-Za-z0-9._-]{1,32})(?: tunnel=(\S+))?$/;
+const OWNER_ID = new RegExp(OWNER_ID_PATTERN);
+const MARKER = new RegExp(`^cloudflare-operator owner=(${OWNER_ID_PATTERN.replace(/^\^|\$$/g, '')})(?: tunnel=(\\S+))?$`);
 
 /** The smallest comment limit of any plan (Free); every comment we write fits in it. */
 export const MAX_COMMENT_LENGTH = 100;
@@ -39,7 +40,7 @@ export type Ownership = 'ours' | 'sibling' | 'foreign' | 'unmanaged';
 
 export function assertOwnerId(ownerId: string): void {
   if (!OWNER_ID.test(ownerId)) {
-    throw new RangeError('owner ID must be 1-32 characters of letters, digits, ".", "_" or "-"');
+    throw new RangeError(`owner ID must be ${OWNER_ID_RULE}`);
   }
 }
 

@@ -1,5 +1,5 @@
 // One gateway (and one rate limiter) per credential, shared by every Tunnel that uses it.
-import { systemClock } from './clock.js';
+import { systemClock } from '../runtime/clock.js';
 import { credentialKey } from './credentials.js';
 import { createGateway, type CloudflareGateway, type GatewayOptions } from './gateway.js';
 import { CLOUDFLARE_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limiter.js';

@@ -1,9 +1,9 @@
-import { VirtualClock } from './clock.js';
+import { InstantClock } from '../runtime/testing/instant-clock.js';
 import { TokenBucket } from './rate-limiter.js';
 
 describe('TokenBucket', () => {
   it('allows the burst at once, then paces to the refill rate', async () => {
-    const clock = new VirtualClock();
+    const clock = new InstantClock();
     const bucket = new TokenBucket({ limit: 12, windowMs: 1000, burst: 2 }, clock);
     await bucket.acquire();
     await bucket.acquire();
@@ -15,7 +15,7 @@ describe('TokenBucket', () => {
   });
 
   it('never admits more than `limit` requests in any window', async () => {
-    const clock = new VirtualClock();
+    const clock = new InstantClock();
     const limit = 20;
     const windowMs = 1000;
     const bucket = new TokenBucket({ limit, windowMs, burst: 5 }, clock);
@@ -32,7 +32,7 @@ describe('TokenBucket', () => {
   });
 
   it('refills after a quiet spell, up to the burst only', async () => {
-    const clock = new VirtualClock();
+    const clock = new InstantClock();
     const bucket = new TokenBucket({ limit: 1200, windowMs: 300_000, burst: 200 }, clock);
     for (let i = 0; i < 200; i++) await bucket.acquire();
     expect(Math.floor(bucket.available())).toBe(0);
@@ -41,7 +41,7 @@ describe('TokenBucket', () => {
   });
 
   it('serves concurrent waiters in order', async () => {
-    const clock = new VirtualClock();
+    const clock = new InstantClock();
     const bucket = new TokenBucket({ limit: 11, windowMs: 1000, burst: 1 }, clock);
     const order: number[] = [];
     await Promise.all([1, 2, 3].map((n) => bucket.acquire().then(() => order.push(n))));

@@ -1,5 +1,5 @@
 // Client-side rate limiting, shared by every gateway that uses one credential.
-import { systemClock, type Clock } from './clock.js';
+import { sleep, systemClock, type Clock } from '../runtime/clock.js';
 
 export interface RateLimitOptions {
   /** Requests allowed in any window of `windowMs` (Cloudflare: 1200 per 5 minutes per user). */
@@ -55,7 +55,7 @@ export class TokenBucket implements RateLimiter {
   private async take(): Promise<void> {
     this.refill();
     while (this.tokens < 1) {
-      await this.clock.sleep(Math.ceil((1 - this.tokens) / this.ratePerMs));
+      await sleep(this.clock, Math.ceil((1 - this.tokens) / this.ratePerMs));
       this.refill();
     }
     this.tokens -= 1;

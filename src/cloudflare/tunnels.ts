@@ -2,7 +2,7 @@
 import { gatewayError, listAllPages, orUndefinedIfNotFound, type GatewayContext } from './context.js';
 import { CloudflareApiError } from './errors.js';
 import { toConnector, toTunnel } from './mappers.js';
-import type { CreatedTunnel, Tunnel, TunnelConfigSource, TunnelConnector } from './types.js';
+import type { CloudflareTunnel, CreatedTunnel, TunnelConfigSource, TunnelConnector } from './types.js';
 
 /** Cloudflare refuses to delete a tunnel that still has connections (HTTP 400, this code). */
 export const TUNNEL_HAS_CONNECTIONS_CODE = 1022;
@@ -33,7 +33,11 @@ export async function createTunnel(ctx: GatewayContext, input: CreateTunnelInput
 }
 
 /** The tunnel with this ID (deleted tunnels included: see `deletedAt`), or undefined if unknown. */
-export function getTunnel(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<Tunnel | undefined> {
+export function getTunnel(
+  ctx: GatewayContext,
+  accountId: string,
+  tunnelId: string,
+): Promise<CloudflareTunnel | undefined> {
   return orUndefinedIfNotFound(async () =>
     toTunnel(
       await ctx.call('tunnels.get', { accountId, tunnelId }, (opts) =>
@@ -48,7 +52,7 @@ export async function findTunnelByName(
   ctx: GatewayContext,
   accountId: string,
   name: string,
-): Promise<Tunnel | undefined> {
+): Promise<CloudflareTunnel | undefined> {
   const tunnels = await listAllPages(ctx, 'tunnels.list', { accountId, name }, 50, (page, opts) =>
     ctx.sdk.zeroTrust.tunnels.cloudflared.list(
       { account_id: accountId, name, is_deleted: false, page, per_page: 50 },

@@ -23,7 +23,7 @@ export interface Zone {
 
 export type TunnelConfigSource = 'local' | 'cloudflare';
 
-export interface Tunnel {
+export interface CloudflareTunnel {
   id: string;
   name: string;
   accountTag: string;
@@ -36,7 +36,7 @@ export interface Tunnel {
 
 /** A tunnel created by the gateway, with the secret it generated. The secret is never logged. */
 export interface CreatedTunnel {
-  tunnel: Tunnel;
+  tunnel: CloudflareTunnel;
   /** Base64 of 32 random bytes; cloudflared's credentials file carries it as `TunnelSecret`. */
   secret: string;
 }
@@ -48,17 +48,22 @@ export interface TunnelConnector {
   connections: number;
 }
 
-export interface IngressRule {
+/**
+ * One rule of a remotely-managed configuration; the last has neither hostname nor path and catches the rest.
+ * Origin options (durations in whole seconds) pass through untouched, so they stay an open record: the
+ * renderer's typed options (src/render/remote-config.ts) are assignable to it as they are.
+ */
+export interface RemoteIngressRule {
   hostname?: string;
   path?: string;
   service: string;
-  originRequest?: Record<string, unknown>;
+  originRequest?: Readonly<Record<string, unknown>>;
 }
 
 /** The remotely-managed configuration of a tunnel (`config_src: cloudflare`). */
 export interface TunnelConfiguration {
-  ingress: IngressRule[];
-  originRequest?: Record<string, unknown>;
+  ingress: RemoteIngressRule[];
+  originRequest?: Readonly<Record<string, unknown>>;
   warpRouting?: { enabled: boolean };
 }
 

@@ -1,6 +1,8 @@
-// The Secret cloudflared authenticates with: credentials.json in `local` mode, the tunnel token in
-// `cloudflare` mode. It is written right after the tunnel is created, before anything else, and records
-// the tunnel ID in an annotation so that a restarted reconciler finds the tunnel it made.
+// The Secret cloudflared authenticates with, rendered from what it is given: credentials.json for a tunnel's
+// credentials (`local` mode), `token` for a tunnel token (`cloudflare` mode). The tunnel ID is also set as an
+// annotation, for people and tools reading the Secret; the reconciler recovers the tunnel from the data itself.
+// Pure: writing it is the controller's job (controllers/tunnel/stored-tunnel.ts), where the same Secret holds
+// only the pending tunnel secret before the tunnel is created and is replaced by this rendering once it exists.
 import type { V1Secret } from '@kubernetes/client-node';
 import { TUNNEL_ID_ANNOTATION } from '../api/constants.js';
 import type { TunnelLike } from '../api/types.js';

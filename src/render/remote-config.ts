@@ -6,17 +6,16 @@ import { ingressRules, type IngressRule } from './cloudflared-config.js';
 import { defaultOriginRequest, toRemoteOriginRequest, type RemoteOriginRequest } from './origin-request.js';
 import type { Route } from './routes.js';
 
-export type RemoteIngressRule = IngressRule<RemoteOriginRequest>;
-
+/** The body of the PUT; its `config` is assignable as it is to the gateway's TunnelConfiguration. */
 export interface RemoteTunnelConfiguration {
   config: {
-    ingress: RemoteIngressRule[];
+    ingress: IngressRule<RemoteOriginRequest>[];
     originRequest?: RemoteOriginRequest;
   };
 }
 
 export function remoteConfiguration(routes: readonly Route[], spec: TunnelSpec): RemoteTunnelConfiguration {
-  const ingress = ingressRules(routes, spec).map((rule): RemoteIngressRule => {
+  const ingress = ingressRules(routes, spec).map((rule): IngressRule<RemoteOriginRequest> => {
     const { originRequest, ...rest } = rule;
     return originRequest ? { ...rest, originRequest: toRemoteOriginRequest(originRequest) } : rest;
   });

@@ -1,4 +1,5 @@
 // The option table: flag name → environment variables, default and help. Documented in docs/runtime.md.
+import { OWNER_ID_RULE } from '../api/patterns.js';
 
 export interface OptionSpec {
   env: readonly string[];
@@ -11,7 +12,7 @@ export const OPTIONS = {
   'owner-id': {
     env: ['OWNER_ID'],
     required: true,
-    help: 'cluster-unique ID recorded in the comment of every DNS record this operator owns (a-z, 0-9, "-", ≤ 40)',
+    help: `cluster-unique ID recorded in the comment of every DNS record this operator owns (${OWNER_ID_RULE})`,
   },
   'operator-namespace': {
     env: ['OPERATOR_NAMESPACE', 'POD_NAMESPACE'],

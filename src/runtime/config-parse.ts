@@ -1,4 +1,5 @@
 // Value parsers for configuration: each returns the value or the reason it is wrong.
+import { OWNER_ID_PATTERN, OWNER_ID_RULE, compile } from '../api/patterns.js';
 
 export type Parsed<T> = { value: T } | { error: string };
 
@@ -84,9 +85,8 @@ export function parseBaseUrl(text: string): Parsed<string> {
   return ok(url.toString().replace(/\/+$/, ''));
 }
 
+/** The owner ID, by the one rule the ownership code enforces (src/api/patterns.ts). */
 export function parseOwnerId(text: string): Parsed<string> {
   const value = text.trim();
-  return /^[a-z0-9]([a-z0-9-]{0,38}[a-z0-9])?$/.test(value)
-    ? ok(value)
-    : fail('must be 1-40 characters of a-z, 0-9 and "-", starting and ending with a letter or digit');
+  return compile(OWNER_ID_PATTERN).test(value) ? ok(value) : fail(`must be ${OWNER_ID_RULE}`);
 }

@@ -1,3 +1,4 @@
+import { ownerCommentPrefix } from '../cloudflare/ownership.js';
 import { ConfigError, HelpRequested, configHelp, parseConfig } from './config.js';
 import { parseDuration } from './config-parse.js';
 
@@ -102,9 +103,20 @@ describe('parseConfig', () => {
   });
 
   it('validates the owner ID format', () => {
-    expect(problemsOf([], { ...minimal, OWNER_ID: 'Prod_EU' })).toEqual([
-      'OWNER_ID: must be 1-40 characters of a-z, 0-9 and "-", starting and ending with a letter or digit',
+    expect(problemsOf([], { ...minimal, OWNER_ID: 'prod eu' })).toEqual([
+      'OWNER_ID: must be 1-32 characters of letters, digits, ".", "_" or "-"',
     ]);
+    expect(parseConfig([], { ...minimal, OWNER_ID: 'Prod_EU.1-a' }, host).ownerId).toBe('Prod_EU.1-a');
+  });
+
+  it('accepts a 32-character owner ID and refuses 33 at start-up (the ownership code allows 32)', () => {
+    const id32 = 'a'.repeat(32);
+    expect(parseConfig([], { ...minimal, OWNER_ID: id32 }, host).ownerId).toBe(id32);
+    expect(() => ownerCommentPrefix(id32)).not.toThrow();
+    expect(problemsOf([], { ...minimal, OWNER_ID: 'a'.repeat(33) })).toEqual([
+      'OWNER_ID: must be 1-32 characters of letters, digits, ".", "_" or "-"',
+    ]);
+    expect(() => ownerCommentPrefix('a'.repeat(33))).toThrow(RangeError);
   });
 
   it('checks leader-election timings only when enabled', () => {

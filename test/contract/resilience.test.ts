@@ -11,7 +11,7 @@ describe('retries, rate limits and authentication', () => {
     await emulator().control.addFault({ method: 'GET', path: '^/zones$', status: 429, retryAfterSeconds: 2, times: 1 });
     const { gateway, clock, observations } = harness(emulator());
     await expect(gateway.listZones()).resolves.toHaveLength(2);
-    expect(clock.sleeps).toEqual([2000]);
+    expect(clock.delays).toEqual([2000]);
     expect(observations.map((o) => [o.operation, o.outcome, o.status])).toEqual([
       ['zones.list', 'rateLimited', 429],
       ['zones.list', 'success', 200],
@@ -23,7 +23,7 @@ describe('retries, rate limits and authentication', () => {
     await emulator().control.addFault({ path: '^/zones$', status: [500, 502, 503], times: 2 });
     const { gateway, clock, observations } = harness(emulator());
     await expect(gateway.listZones()).resolves.toHaveLength(2);
-    expect(clock.sleeps).toEqual([15, 30]); // base 20 ms, equal jitter at 0.5
+    expect(clock.delays).toEqual([15, 30]); // base 20 ms, equal jitter at 0.5
     expect(observations.map((o) => o.outcome)).toEqual(['transient', 'transient', 'success']);
   });
 
@@ -77,7 +77,7 @@ describe('retries, rate limits and authentication', () => {
     expect(err.hasCode(971)).toBe(true);
     expect(err.retryAfterMs).toBeGreaterThan(50_000);
     expect(err.retryAfterMs).toBeLessThanOrEqual(60_000);
-    expect(clock.sleeps).toEqual([]); // longer than maxRetryAfterMs: not waited for in place
+    expect(clock.delays).toEqual([]); // longer than maxRetryAfterMs: not waited for in place
     await emulator().control.advanceClock(60_000);
     await expect(gateway.listZones()).resolves.toHaveLength(2);
   });

@@ -1,10 +1,10 @@
 // Shared setup for contract tests: the real SDK, through the gateway, against the emulator.
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { VirtualClock } from '../../src/cloudflare/clock.js';
 import { createGateway, type CloudflareGateway, type GatewayOptions } from '../../src/cloudflare/gateway.js';
 import type { CallObservation } from '../../src/cloudflare/metrics.js';
 import { unlimited } from '../../src/cloudflare/rate-limiter.js';
+import { InstantClock } from '../../src/runtime/testing/instant-clock.js';
 import {
   DEFAULT_ACCOUNT_ID,
   DEFAULT_TOKEN,
@@ -18,7 +18,7 @@ export const PAID_ZONE = { id: 'f0000000000000000000000000000002', name: 'exampl
 
 export interface Harness {
   gateway: CloudflareGateway;
-  clock: VirtualClock;
+  clock: InstantClock;
   observations: CallObservation[];
   logs: string[];
 }
@@ -43,10 +43,10 @@ export function useEmulator(): () => RunningEmulator {
 
 /**
  * A gateway against the emulator. Its clock is virtual: backoff and Retry-After waits are recorded
- * in `clock.sleeps` and take no real time, so retry tests run in milliseconds.
+ * in `clock.delays` and take no real time, so retry tests run in milliseconds.
  */
 export function harness(running: RunningEmulator, overrides: Partial<GatewayOptions> = {}): Harness {
-  const clock = new VirtualClock(Date.now());
+  const clock = new InstantClock(Date.now());
   const observations: CallObservation[] = [];
   const logs: string[] = [];
   const sink = new Writable({

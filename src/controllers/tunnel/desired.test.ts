@@ -16,9 +16,18 @@ const input = (overrides: Partial<DesiredInput> = {}): DesiredInput => ({
   ...overrides,
 });
 
+const localTunnel = (overrides: Parameters<typeof sampleTunnel>[0] = {}): ReturnType<typeof sampleTunnel> =>
+  sampleTunnel({ configSource: 'local', ...overrides });
+
 describe('desiredState', () => {
+  it('unset configSource: cloudflare mode for a created tunnel, local mode for an adopted one', () => {
+    expect(desiredState(input()).mode).toBe('cloudflare');
+    const adopted = sampleTunnel({ tunnel: { adopt: { id: credentials.tunnelId } } });
+    expect(desiredState(input({ tunnel: adopted, created: false })).mode).toBe('local');
+  });
+
   it('local mode: a ConfigMap, credentials.json, a PDB for 2 replicas, no remote configuration', () => {
-    const desired = desiredState(input());
+    const desired = desiredState(input({ tunnel: localTunnel() }));
     expect(desired.mode).toBe('local');
     expect(desired.configMap?.data?.['config.yaml']).toContain(credentials.tunnelId);
     expect(Object.keys(desired.secret.data ?? {})).toEqual(['credentials.json']);
@@ -43,9 +52,9 @@ describe('desiredState', () => {
   });
 
   it('local mode: origin defaults or routes change the config hash (one rollout)', () => {
-    const base = desiredState(input()).configHash;
-    const origin = desiredState(input({ tunnel: sampleTunnel({ originRequest: { connectTimeout: '10s' } }) }));
-    const routed = desiredState(input({ routes: [route('shop.example.com')] }));
+    const base = desiredState(input({ tunnel: localTunnel() })).configHash;
+    const origin = desiredState(input({ tunnel: localTunnel({ originRequest: { connectTimeout: '10s' } }) }));
+    const routed = desiredState(input({ tunnel: localTunnel(), routes: [route('shop.example.com')] }));
     expect(origin.configHash).not.toBe(base);
     expect(routed.configHash).not.toBe(base);
   });
@@ -59,7 +68,7 @@ describe('desiredState', () => {
   });
 
   it('mode switch local → cloudflare changes the hash (the pods must restart with the token)', () => {
-    const local = desiredState(input()).configHash;
+    const local = desiredState(input({ tunnel: localTunnel() })).configHash;
     const remote = desiredState(input({ tunnel: sampleTunnel({ configSource: 'cloudflare' }) })).configHash;
     expect(remote).not.toBe(local);
   });

@@ -57,7 +57,7 @@ export function desiredState(input: DesiredInput): DesiredState {
     config = configMap(tunnel, yaml, ctx);
     configHash = hash({ config: yaml, credentials: credentialsHash });
   } else {
-    remoteConfig = toGatewayConfiguration(remoteConfiguration(routes, tunnel.spec).config);
+    remoteConfig = remoteConfiguration(routes, tunnel.spec).config;
     configHash = hash({ credentials: credentialsHash });
   }
   return {
@@ -69,9 +69,4 @@ export function desiredState(input: DesiredInput): DesiredState {
     remoteConfig,
     configHash,
   };
-}
-
-/** The rendered configuration as the gateway types it (JSON-shaped: origin options are plain records). */
-function toGatewayConfiguration(config: ReturnType<typeof remoteConfiguration>['config']): TunnelConfiguration {
-  return JSON.parse(JSON.stringify(config)) as TunnelConfiguration;
 }

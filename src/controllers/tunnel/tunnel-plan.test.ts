@@ -1,4 +1,4 @@
-import type { Tunnel as CloudflareTunnel } from '../../cloudflare/index.js';
+import type { CloudflareTunnel } from '../../cloudflare/index.js';
 import type { StoredTunnel } from './stored-tunnel.js';
 import { planTunnel, recoverPending, verifyOutcome, type TunnelStep } from './tunnel-plan.js';
 

@@ -8,7 +8,7 @@
 //   create   | pending secret for this name/account  | recover (find by name; ours if its secret matches)
 //   create   | nothing (or a stale pending)          | create (store a pending secret first, then create)
 import type { TunnelSource } from '../../api/types.js';
-import type { Tunnel as CloudflareTunnel } from '../../cloudflare/index.js';
+import type { CloudflareTunnel } from '../../cloudflare/index.js';
 import type { TunnelCredentials } from '../../render/index.js';
 import type { PendingTunnel, StoredTunnel } from './stored-tunnel.js';
 
