@@ -10,6 +10,9 @@ import { systemClock } from './runtime/clock.js';
 import { ConfigError, HelpRequested, configHelp, parseConfig, type OperatorConfig } from './runtime/config.js';
 import type { CloudflareCallObserver } from './runtime/metrics.js';
 
+/** With resync off, what a pass confirmed on Cloudflare is still checked again after this long. */
+const DEFAULT_VERIFY_PERIOD_MS = 10 * 60_000;
+
 /** Adapts the runtime's Prometheus counters to the gateway's metrics hook. */
 export function gatewayMetrics(observer: CloudflareCallObserver): GatewayMetrics {
   return {
@@ -34,6 +37,7 @@ export function createOperator(config: OperatorConfig): Manager {
     operatorNamespace: config.operatorNamespace,
     cache: manager.operator.watches,
     clusterDomain: config.clusterDomain,
+    verifyPeriodMs: config.resyncPeriodMs > 0 ? config.resyncPeriodMs : DEFAULT_VERIFY_PERIOD_MS,
   });
   for (const registration of controllers) manager.register(registration);
   return manager;

@@ -109,7 +109,9 @@ describe('a Service annotated for a cloudflare-mode Tunnel', () => {
 
   it('edited hostnames: the old record goes, the new one comes, nothing else moves', async () => {
     const before = await recordsNamed(env.emulator, 'web.example.com');
-    await mergePatch(SERVICE, ns, 'web', { metadata: { annotations: { 'cloudflare-operator.io/hostnames': 'www.example.com' } } });
+    await mergePatch(SERVICE, ns, 'web', {
+      metadata: { annotations: { 'cloudflare-operator.io/hostnames': 'www.example.com' } },
+    });
     await waitForRecord(env.emulator, 'www.example.com', (r) => r.content === target('remote'), env.op);
     await waitForNoRecord(env.emulator, 'web.example.com', env.op);
     await waitForNoRoute(TUNNEL, ns, 'remote', 'web.example.com', env.op);
@@ -120,21 +122,44 @@ describe('a Service annotated for a cloudflare-mode Tunnel', () => {
 
   it('follows a port change and a protocol change', async () => {
     await mergePatch(SERVICE, ns, 'web', { spec: { ports: [{ name: 'http', port: 8443, targetPort: 8443 }] } });
-    await waitFor(async () => (await ruleFor('remote', 'https://www.example.com/')) === `https://web.${ns}.svc.cluster.local:8443` || undefined, {
-      description: 'https inferred from port 8443',
-      giveUpIf: env.op.gone,
-    });
+    await waitFor(
+      async () =>
+        (await ruleFor('remote', 'https://www.example.com/')) === `https://web.${ns}.svc.cluster.local:8443` ||
+        undefined,
+      {
+        description: 'https inferred from port 8443',
+        giveUpIf: env.op.gone,
+      },
+    );
     await mergePatch(SERVICE, ns, 'web', { metadata: { annotations: { 'cloudflare-operator.io/protocol': 'http' } } });
-    await waitFor(async () => (await ruleFor('remote', 'https://www.example.com/')) === `http://web.${ns}.svc.cluster.local:8443` || undefined, {
-      description: 'protocol annotation followed',
-      giveUpIf: env.op.gone,
-    });
+    await waitFor(
+      async () =>
+        (await ruleFor('remote', 'https://www.example.com/')) === `http://web.${ns}.svc.cluster.local:8443` ||
+        undefined,
+      {
+        description: 'protocol annotation followed',
+        giveUpIf: env.op.gone,
+      },
+    );
   });
 
   it('serves TCP, SSH and UDP routes with the right schemes', async () => {
-    await create(SERVICE, serviceObject(ns, 'db', { tunnel: 'remote', hostnames: 'db.example.com', protocol: 'tcp' }, [{ name: 'pg', port: 5432 }]));
-    await create(SERVICE, serviceObject(ns, 'git', { tunnel: 'remote', hostnames: 'git.example.com' }, [{ name: 'ssh', port: 22 }]));
-    await create(SERVICE, serviceObject(ns, 'dns', { tunnel: 'remote', hostnames: 'dns.example.com' }, [{ name: 'dns', port: 53, protocol: 'UDP' }]));
+    await create(
+      SERVICE,
+      serviceObject(ns, 'db', { tunnel: 'remote', hostnames: 'db.example.com', protocol: 'tcp' }, [
+        { name: 'pg', port: 5432 },
+      ]),
+    );
+    await create(
+      SERVICE,
+      serviceObject(ns, 'git', { tunnel: 'remote', hostnames: 'git.example.com' }, [{ name: 'ssh', port: 22 }]),
+    );
+    await create(
+      SERVICE,
+      serviceObject(ns, 'dns', { tunnel: 'remote', hostnames: 'dns.example.com' }, [
+        { name: 'dns', port: 53, protocol: 'UDP' },
+      ]),
+    );
     for (const host of ['db', 'git', 'dns']) {
       await waitForRoute(TUNNEL, ns, 'remote', { hostname: `${host}.example.com`, state: 'Active' }, env.op);
     }
@@ -144,7 +169,10 @@ describe('a Service annotated for a cloudflare-mode Tunnel', () => {
   });
 
   it('dns: "false" gives a rule and no record', async () => {
-    await create(SERVICE, serviceObject(ns, 'nodns', { tunnel: 'remote', hostnames: 'nodns.example.com', dns: 'false' }));
+    await create(
+      SERVICE,
+      serviceObject(ns, 'nodns', { tunnel: 'remote', hostnames: 'nodns.example.com', dns: 'false' }),
+    );
     await waitForRoute(TUNNEL, ns, 'remote', { hostname: 'nodns.example.com', state: 'Active' }, env.op);
     expect(await ruleFor('remote', 'https://nodns.example.com/')).toBe(`http://nodns.${ns}.svc.cluster.local:80`);
     expect(await recordsNamed(env.emulator, 'nodns.example.com')).toEqual([]);
@@ -174,19 +202,39 @@ describe('claims and ownership across tunnels', () => {
 
     await remove(SERVICE, ns, 'first');
     await waitForRoute(TUNNEL, ns, 'local', { hostname: 'shared.example.com', state: 'Active' }, env.op);
-    const record = await waitForRecord(env.emulator, 'shared.example.com', (r) => r.content === target('local'), env.op);
+    const record = await waitForRecord(
+      env.emulator,
+      'shared.example.com',
+      (r) => r.content === target('local'),
+      env.op,
+    );
     expect(record.comment).toBe(ownerComment(owner('Tunnel', 'local')));
     expect(await ruleFor('local', 'https://shared.example.com/')).toBe(`http://second.${ns}.svc.cluster.local:80`);
   });
 
   it('two Tunnels and a ClusterTunnel in one zone: each owns its records, none touches the others', async () => {
-    await create(SERVICE, serviceObject(ns, 'viaedge', { 'cluster-tunnel': `edge-${ns}`, hostnames: 'edge.example.com,edge.example.org' }));
+    await create(
+      SERVICE,
+      serviceObject(ns, 'viaedge', { 'cluster-tunnel': `edge-${ns}`, hostnames: 'edge.example.com,edge.example.org' }),
+    );
     await waitForRecord(env.emulator, 'edge.example.org', (r) => r.content === target('edge'), env.op);
     const state = await env.emulator.control.state();
-    const byTunnel = (comment: string) => state.records.filter((r) => r.comment === comment).map((r) => r.name).sort();
-    expect(byTunnel(ownerComment(owner('ClusterTunnel', `edge-${ns}`)))).toEqual(['edge.example.com', 'edge.example.org']);
+    const byTunnel = (comment: string) =>
+      state.records
+        .filter((r) => r.comment === comment)
+        .map((r) => r.name)
+        .sort();
+    expect(byTunnel(ownerComment(owner('ClusterTunnel', `edge-${ns}`)))).toEqual([
+      'edge.example.com',
+      'edge.example.org',
+    ]);
     expect(byTunnel(ownerComment(owner('Tunnel', 'local')))).toEqual(['shared.example.com', 'shop.example.com']);
-    expect(byTunnel(ownerComment(owner('Tunnel', 'remote')))).toEqual(['db.example.com', 'dns.example.com', 'git.example.com', 'www.example.com']);
+    expect(byTunnel(ownerComment(owner('Tunnel', 'remote')))).toEqual([
+      'db.example.com',
+      'dns.example.com',
+      'git.example.com',
+      'www.example.com',
+    ]);
     for (const r of state.records.filter((r) => r.comment?.includes(`owner=${OWNER_ID} `))) {
       const tunnel = r.comment?.includes('edge-') ? 'edge' : r.comment?.endsWith('/local') ? 'local' : 'remote';
       expect(`${r.name} ${r.content}`).toBe(`${r.name} ${target(tunnel)}`);
@@ -197,22 +245,57 @@ describe('claims and ownership across tunnels', () => {
     const zoneId = 'f0000000000000000000000000000001';
     await env.emulator.control.seed({
       records: [
-        { zoneId, name: 'theirs.example.com', type: 'CNAME', content: 'x.cfargotunnel.com', proxied: true, comment: 'cloudflare-operator owner=other-cluster tunnel=Tunnel/a/b' },
+        {
+          zoneId,
+          name: 'theirs.example.com',
+          type: 'CNAME',
+          content: 'x.cfargotunnel.com',
+          proxied: true,
+          comment: 'cloudflare-operator owner=other-cluster tunnel=Tunnel/a/b',
+        },
         { zoneId, name: 'manual.example.com', type: 'A', content: '192.0.2.10', comment: 'by hand' },
       ],
     });
-    const before = (await env.emulator.control.state()).records.filter((r) => ['theirs.example.com', 'manual.example.com'].includes(r.name));
-    await create(SERVICE, serviceObject(ns, 'grabby', { tunnel: 'remote', hostnames: 'theirs.example.com,manual.example.com' }));
-    const theirs = await waitForRoute(TUNNEL, ns, 'remote', { hostname: 'theirs.example.com', state: 'Conflict' }, env.op);
-    const manual = await waitForRoute(TUNNEL, ns, 'remote', { hostname: 'manual.example.com', state: 'Conflict' }, env.op);
+    const before = (await env.emulator.control.state()).records.filter((r) =>
+      ['theirs.example.com', 'manual.example.com'].includes(r.name),
+    );
+    await create(
+      SERVICE,
+      serviceObject(ns, 'grabby', { tunnel: 'remote', hostnames: 'theirs.example.com,manual.example.com' }),
+    );
+    const theirs = await waitForRoute(
+      TUNNEL,
+      ns,
+      'remote',
+      { hostname: 'theirs.example.com', state: 'Conflict' },
+      env.op,
+    );
+    const manual = await waitForRoute(
+      TUNNEL,
+      ns,
+      'remote',
+      { hostname: 'manual.example.com', state: 'Conflict' },
+      env.op,
+    );
     expect(theirs.message).toContain('another installation');
     expect(manual.message).toContain('adoptUnmanaged');
-    await waitForCondition(TUNNEL, ns, 'remote', { type: 'DNSReady', status: 'False', reason: 'RecordConflict', op: env.op });
-    const after = (await env.emulator.control.state()).records.filter((r) => ['theirs.example.com', 'manual.example.com'].includes(r.name));
+    await waitForCondition(TUNNEL, ns, 'remote', {
+      type: 'DNSReady',
+      status: 'False',
+      reason: 'RecordConflict',
+      op: env.op,
+    });
+    const after = (await env.emulator.control.state()).records.filter((r) =>
+      ['theirs.example.com', 'manual.example.com'].includes(r.name),
+    );
     expect(after).toEqual(before);
     await remove(SERVICE, ns, 'grabby');
     await waitForNoRoute(TUNNEL, ns, 'remote', 'theirs.example.com', env.op);
-    expect((await env.emulator.control.state()).records.filter((r) => ['theirs.example.com', 'manual.example.com'].includes(r.name))).toEqual(before);
+    expect(
+      (await env.emulator.control.state()).records.filter((r) =>
+        ['theirs.example.com', 'manual.example.com'].includes(r.name),
+      ),
+    ).toEqual(before);
   });
 
   it('moving a Service between Tunnels moves its rule and record', async () => {
@@ -237,28 +320,55 @@ describe('claims and ownership across tunnels', () => {
 
 describe('bad input', () => {
   const cases: [string, Record<string, string>, string, { port?: number }?][] = [
-    ['badproto', { tunnel: 'remote', hostnames: 'bp.example.com', protocol: 'gopher' }, 'cloudflare-operator.io/protocol'],
+    [
+      'badproto',
+      { tunnel: 'remote', hostnames: 'bp.example.com', protocol: 'gopher' },
+      'cloudflare-operator.io/protocol',
+    ],
     ['badport', { tunnel: 'remote', hostnames: 'bport.example.com', port: 'metrics' }, 'cloudflare-operator.io/port'],
     ['outside', { tunnel: 'remote', hostnames: 'app.example.net' }, 'cloudflare-operator.io/hostnames'],
     ['wild', { tunnel: 'remote', hostnames: '*.*.example.com' }, 'cloudflare-operator.io/hostnames'],
     ['longlabel', { tunnel: 'remote', hostnames: `${'a'.repeat(64)}.example.com` }, 'cloudflare-operator.io/hostnames'],
-    ['badjson', { tunnel: 'remote', hostnames: 'bj.example.com', 'origin-request': '{"connectTimeout": 5' }, 'cloudflare-operator.io/origin-request'],
-    ['unknownkey', { tunnel: 'remote', hostnames: 'uk.example.com', 'origin-request': '{"bogus": true}' }, 'cloudflare-operator.io/origin-request'],
-    ['both', { tunnel: 'remote', 'cluster-tunnel': `edge-x`, hostnames: 'both.example.com' }, 'cloudflare-operator.io/cluster-tunnel'],
+    [
+      'badjson',
+      { tunnel: 'remote', hostnames: 'bj.example.com', 'origin-request': '{"connectTimeout": 5' },
+      'cloudflare-operator.io/origin-request',
+    ],
+    [
+      'unknownkey',
+      { tunnel: 'remote', hostnames: 'uk.example.com', 'origin-request': '{"bogus": true}' },
+      'cloudflare-operator.io/origin-request',
+    ],
+    [
+      'both',
+      { tunnel: 'remote', 'cluster-tunnel': `edge-x`, hostnames: 'both.example.com' },
+      'cloudflare-operator.io/cluster-tunnel',
+    ],
   ];
 
-  it.each(cases)('%s: a Warning naming the annotation, the route Invalid, nothing written to Cloudflare', async (name, annotations, annotation) => {
-    await env.emulator.control.clearCalls();
-    await create(SERVICE, serviceObject(ns, name, annotations));
-    const route = await waitForRoute(TUNNEL, ns, 'remote', { source: `Service ${ns}/${name}`, state: 'Invalid' }, env.op);
-    expect(route.message).toContain(annotation);
-    const warning = await waitForServiceEvent(ns, name, 'InvalidAnnotations', env.op);
-    expect(warning.type).toBe('Warning');
-    expect(warning.note).toContain(annotation);
-    expect((await writeCalls(env.emulator)).filter((c) => c.includes('dns_records'))).toEqual([]);
-    expect(await waitForRoute(TUNNEL, ns, 'remote', { hostname: 'www.example.com', state: 'Active' }, env.op)).toBeDefined();
-    await remove(SERVICE, ns, name);
-  });
+  it.each(cases)(
+    '%s: a Warning naming the annotation, the route Invalid, nothing written to Cloudflare',
+    async (name, annotations, annotation) => {
+      await env.emulator.control.clearCalls();
+      await create(SERVICE, serviceObject(ns, name, annotations));
+      const route = await waitForRoute(
+        TUNNEL,
+        ns,
+        'remote',
+        { source: `Service ${ns}/${name}`, state: 'Invalid' },
+        env.op,
+      );
+      expect(route.message).toContain(annotation);
+      const warning = await waitForServiceEvent(ns, name, 'InvalidAnnotations', env.op);
+      expect(warning.type).toBe('Warning');
+      expect(warning.note).toContain(annotation);
+      expect((await writeCalls(env.emulator)).filter((c) => c.includes('dns_records'))).toEqual([]);
+      expect(
+        await waitForRoute(TUNNEL, ns, 'remote', { hostname: 'www.example.com', state: 'Active' }, env.op),
+      ).toBeDefined();
+      await remove(SERVICE, ns, name);
+    },
+  );
 
   it('a Service naming a Tunnel that does not exist gets a Warning, and is picked up when the Tunnel appears', async () => {
     await create(SERVICE, serviceObject(ns, 'early', { tunnel: 'later', hostnames: 'early.example.com' }));

@@ -37,7 +37,9 @@ const startOperator = () => new OperatorProcess(opNs.name, emulator.apiBaseUrl, 
 async function createAll(names: string[], tunnel: string): Promise<void> {
   for (let i = 0; i < names.length; i += 20) {
     await Promise.all(
-      names.slice(i, i + 20).map((name) => create(SERVICE, serviceObject(ns.name, name, { tunnel, hostnames: `${name}.example.com` }))),
+      names
+        .slice(i, i + 20)
+        .map((name) => create(SERVICE, serviceObject(ns.name, name, { tunnel, hostnames: `${name}.example.com` }))),
     );
   }
 }
@@ -56,7 +58,9 @@ function waitForActive(name: string, count: number): Promise<true> {
 }
 
 const revision = async (): Promise<string | undefined> =>
-  (await getOptional<V1Deployment>(DEPLOYMENT, ns.name, 'rolled-cloudflared'))?.metadata?.annotations?.['deployment.kubernetes.io/revision'];
+  (await getOptional<V1Deployment>(DEPLOYMENT, ns.name, 'rolled-cloudflared'))?.metadata?.annotations?.[
+    'deployment.kubernetes.io/revision'
+  ];
 
 beforeAll(async () => {
   await installCrds();
@@ -88,15 +92,27 @@ it('100 Services annotated at once: one configuration change per tunnel, DNS in 
   await waitForActive('rolled', 50);
   await waitForCondition(TUNNEL, ns.name, 'rolled', { type: 'DeploymentReady', status: 'True', op });
   const writes = await writeCalls(emulator);
-  const counts = { configPuts: writes.filter((w) => w === CONFIG_PUT).length, dnsBatches: writes.filter((w) => w === DNS_BATCH).length, writes: writes.length };
-  process.stdout.write(`burst of 100 Services: ${JSON.stringify(counts)}, rollouts ${revisionBefore} → ${await revision()}\n`);
+  const counts = {
+    configPuts: writes.filter((w) => w === CONFIG_PUT).length,
+    dnsBatches: writes.filter((w) => w === DNS_BATCH).length,
+    writes: writes.length,
+  };
+  process.stdout.write(
+    `burst of 100 Services: ${JSON.stringify(counts)}, rollouts ${revisionBefore} → ${await revision()}\n`,
+  );
   expect(counts).toEqual({ configPuts: 1, dnsBatches: 2, writes: 3 });
   expect(Number(await revision())).toBe(Number(revisionBefore) + 1);
 });
 
 it('restart with 200 exposed Services: zero writes to Cloudflare and to the tunnels', async () => {
-  await createAll(Array.from({ length: 50 }, (_, i) => `q${i}`), 'pushed');
-  await createAll(Array.from({ length: 50 }, (_, i) => `s${i}`), 'rolled');
+  await createAll(
+    Array.from({ length: 50 }, (_, i) => `q${i}`),
+    'pushed',
+  );
+  await createAll(
+    Array.from({ length: 50 }, (_, i) => `s${i}`),
+    'rolled',
+  );
   await waitForActive('pushed', 100);
   await waitForActive('rolled', 100);
   await waitForCondition(TUNNEL, ns.name, 'rolled', { type: 'DeploymentReady', status: 'True', op });
@@ -108,7 +124,10 @@ it('restart with 200 exposed Services: zero writes to Cloudflare and to the tunn
   op = startOperator();
   for (const name of ['pushed', 'rolled']) {
     const key = `${ns.name}/${name}`;
-    await waitFor(() => Promise.resolve(op.reconciles(key) > 0 || undefined), { description: `${key} reconciled`, giveUpIf: op.gone });
+    await waitFor(() => Promise.resolve(op.reconciles(key) > 0 || undefined), {
+      description: `${key} reconciled`,
+      giveUpIf: op.gone,
+    });
   }
   expect(await writeCalls(emulator)).toEqual([]);
   const after = await Promise.all(['pushed', 'rolled'].map((n) => getOptional<TunnelLike>(TUNNEL, ns.name, n)));

@@ -12,8 +12,20 @@ import { matchIngressRule, validateIngress } from '../cluster/cloudflared.js';
 import { waitFor } from '../support/cluster.js';
 import { client, getOptional, type OperatorProcess } from '../tunnel/support.js';
 
-export const SERVICE: ResourceType = { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true };
-const EVENT: ResourceType = { group: 'events.k8s.io', version: 'v1', plural: 'events', kind: 'Event', namespaced: true };
+export const SERVICE: ResourceType = {
+  group: '',
+  version: 'v1',
+  plural: 'services',
+  kind: 'Service',
+  namespaced: true,
+};
+const EVENT: ResourceType = {
+  group: 'events.k8s.io',
+  version: 'v1',
+  plural: 'events',
+  kind: 'Event',
+  namespaced: true,
+};
 
 export const A = 'cloudflare-operator.io/';
 
@@ -59,7 +71,11 @@ export function waitForRoute(
       const route = await routeOf(type, namespace, name, match);
       return route?.state === match.state ? route : undefined;
     },
-    { description: `${name}: route ${match.hostname ?? match.source ?? ''} ${match.state}`, giveUpIf: op.gone, timeoutMs: 30_000 },
+    {
+      description: `${name}: route ${match.hostname ?? match.source ?? ''} ${match.state}`,
+      giveUpIf: op.gone,
+      timeoutMs: 30_000,
+    },
   );
 }
 
@@ -91,7 +107,12 @@ export async function eventsOf(namespace: string, kind: string, name: string): P
 }
 
 /** Waits for an Event about the Service with this reason; returns it. */
-export function waitForServiceEvent(namespace: string, name: string, reason: string, op: OperatorProcess): Promise<EventSeen> {
+export function waitForServiceEvent(
+  namespace: string,
+  name: string,
+  reason: string,
+  op: OperatorProcess,
+): Promise<EventSeen> {
   return waitFor(async () => (await eventsOf(namespace, 'Service', name)).find((e) => e.reason === reason), {
     description: `Event ${reason} on Service ${namespace}/${name}`,
     giveUpIf: op.gone,

@@ -10,7 +10,9 @@ import { OWNER_ID_PATTERN, OWNER_ID_RULE } from '../api/patterns.js';
 
 const PREFIX = 'cloudflare-operator owner=';
 const OWNER_ID = new RegExp(OWNER_ID_PATTERN);
-const MARKER = new RegExp(`^cloudflare-operator owner=(${OWNER_ID_PATTERN.replace(/^\^|\$$/g, '')})(?: tunnel=(\\S+))?$`);
+const MARKER = new RegExp(
+  `^cloudflare-operator owner=(${OWNER_ID_PATTERN.replace(/^\^|\$$/g, '')})(?: tunnel=(\\S+))?$`,
+);
 
 /** The smallest comment limit of any plan (Free); every comment we write fits in it. */
 export const MAX_COMMENT_LENGTH = 100;

@@ -79,7 +79,8 @@ function pickDesired(input: PlanInput, plan: DnsPlan): Map<string, DnsRecordInpu
   const comment = ownerComment(input.owner);
   for (const [name, candidates] of byName) {
     for (const d of candidates) {
-      if (d.comment !== comment) throw new RangeError(`desired record ${d.name} does not carry the comment "${comment}"`);
+      if (d.comment !== comment)
+        throw new RangeError(`desired record ${d.name} does not carry the comment "${comment}"`);
     }
     const [winner, ...losers] = [...candidates].sort((a, b) => compare(a.content, b.content));
     picked.set(name, winner as DnsRecordInput);
@@ -105,7 +106,12 @@ function planName(
   for (const reason of ['foreign', 'sibling'] as const) {
     const blocking = others.filter((r) => ownership(r) === reason);
     if (blocking.length > 0) {
-      plan.conflicts.push({ name, reason: reason === 'foreign' ? 'foreignOwner' : 'sibling', desired, records: blocking });
+      plan.conflicts.push({
+        name,
+        reason: reason === 'foreign' ? 'foreignOwner' : 'sibling',
+        desired,
+        records: blocking,
+      });
       return;
     }
   }

@@ -8,7 +8,7 @@ function tunnel(kind: 'Tunnel' | 'ClusterTunnel', name: string, zones: string[],
     ...(deleting ? { deletionTimestamp: new Date('2026-01-02T00:00:00Z') } : {}),
   };
   const spec = { cloudflare: { credentialsSecretRef: { name: 'cf' }, zones } };
-  return { apiVersion: 'cloudflare-operator.io/v1alpha1', kind, metadata, spec } as TunnelLike;
+  return { apiVersion: 'cloudflare-operator.io/v1alpha1', kind, metadata, spec };
 }
 
 function service(name: string, annotations: Record<string, string>, created: string, namespace = 'shop'): V1Service {
@@ -39,7 +39,11 @@ describe('routeTable', () => {
       service('plain', {}, '2026-01-01T00:00:00Z'),
     ];
     const table = routeTable({ services, tunnels, options: { clusterDomain: 'cluster.local' } });
-    expect(summary(table.get('shop/web'))).toEqual(['invalid bad', 'served own.example.com new', 'lost shared.example.com new']);
+    expect(summary(table.get('shop/web'))).toEqual([
+      'invalid bad',
+      'served own.example.com new',
+      'lost shared.example.com new',
+    ]);
     expect(summary(table.get('edge'))).toEqual(['served shared.example.com old']);
     expect([...table.keys()].sort()).toEqual(['edge', 'shop/web']);
     const lost = table.get('shop/web')?.find((e) => e.kind === 'lost');
@@ -59,7 +63,11 @@ describe('routeTable', () => {
   });
 
   it('a Service naming both kinds is invalid on each tunnel that exists', () => {
-    const both = service('both', { tunnel: 'web', 'cluster-tunnel': 'edge', hostnames: 'b.example.com' }, '2026-01-01T00:00:00Z');
+    const both = service(
+      'both',
+      { tunnel: 'web', 'cluster-tunnel': 'edge', hostnames: 'b.example.com' },
+      '2026-01-01T00:00:00Z',
+    );
     const table = routeTable({ services: [both], tunnels, options: { clusterDomain: 'cluster.local' } });
     expect(summary(table.get('shop/web'))).toEqual(['invalid both']);
     expect(summary(table.get('edge'))).toEqual(['invalid both']);

@@ -39,7 +39,9 @@ export function serviceTargets(service: V1Service): TunnelRef[] {
 
 export function tunnelRefOf(tunnel: TunnelLike): TunnelRef {
   const name = tunnel.metadata.name ?? '';
-  return tunnel.kind === 'Tunnel' ? { kind: 'Tunnel', namespace: tunnel.metadata.namespace ?? '', name } : { kind: 'ClusterTunnel', name };
+  return tunnel.kind === 'Tunnel'
+    ? { kind: 'Tunnel', namespace: tunnel.metadata.namespace ?? '', name }
+    : { kind: 'ClusterTunnel', name };
 }
 
 export function routeTable(input: RouteTableInput): RouteTable {

@@ -18,7 +18,9 @@ function problemsOf(argv: string[], env: Record<string, string>): readonly strin
 describe('parseConfig', () => {
   it('takes a cluster domain, normalised, and refuses one that is not a DNS name', () => {
     expect(parseConfig(['--cluster-domain=Corp.Example.'], minimal, host).clusterDomain).toBe('corp.example');
-    expect(() => parseConfig(['--cluster-domain=bad_domain'], minimal, host)).toThrow(/--cluster-domain: must be a DNS name/);
+    expect(() => parseConfig(['--cluster-domain=bad_domain'], minimal, host)).toThrow(
+      /--cluster-domain: must be a DNS name/,
+    );
   });
 
   it('applies defaults', () => {

@@ -39,7 +39,14 @@ describe('syncDns', () => {
       hostname: `${h}.example.com`,
       zone: 'example.com',
     }));
-    const outcome = await syncDns({ gateway, zones: [zone], owner: web, tunnelId: TUNNEL_ID, hostnames, adoptUnmanaged: false });
+    const outcome = await syncDns({
+      gateway,
+      zones: [zone],
+      owner: web,
+      tunnelId: TUNNEL_ID,
+      hostnames,
+      adoptUnmanaged: false,
+    });
 
     expect({ created: outcome.created, updated: outcome.updated, deleted: outcome.deleted }).toEqual({
       created: 1,
@@ -66,7 +73,14 @@ describe('syncDns', () => {
     );
 
     await emulator().control.clearCalls();
-    const again = await syncDns({ gateway, zones: [zone], owner: web, tunnelId: TUNNEL_ID, hostnames, adoptUnmanaged: false });
+    const again = await syncDns({
+      gateway,
+      zones: [zone],
+      owner: web,
+      tunnelId: TUNNEL_ID,
+      hostnames,
+      adoptUnmanaged: false,
+    });
     expect(again.created + again.updated + again.deleted).toBe(0);
     expect(await callsTo(emulator(), BATCH)).toBe(0);
   });
@@ -75,13 +89,22 @@ describe('syncDns', () => {
     await emulator().control.seed({ records: [record('manual.example.com', 'hand-made', 'elsewhere.example.net')] });
     const { gateway } = harness(emulator());
     const hostnames = [{ hostname: 'manual.example.com', zone: 'example.com' }];
-    const outcome = await syncDns({ gateway, zones: [zone], owner: web, tunnelId: TUNNEL_ID, hostnames, adoptUnmanaged: true });
+    const outcome = await syncDns({
+      gateway,
+      zones: [zone],
+      owner: web,
+      tunnelId: TUNNEL_ID,
+      hostnames,
+      adoptUnmanaged: true,
+    });
     expect(outcome.problems.size).toBe(0);
     expect(await names()).toEqual([`manual.example.com ${ownerComment(web)}`]);
   });
 
   it('reports a hostname whose zone the account lacks, and removes every record of ours when nothing is wanted', async () => {
-    await emulator().control.seed({ records: [record('a.example.com', ownerComment(web)), record('b.example.com', ownerComment(edge))] });
+    await emulator().control.seed({
+      records: [record('a.example.com', ownerComment(web)), record('b.example.com', ownerComment(edge))],
+    });
     const { gateway } = harness(emulator());
     const outcome = await syncDns({
       gateway,
@@ -91,7 +114,10 @@ describe('syncDns', () => {
       hostnames: [{ hostname: 'x.example.net', zone: 'example.net' }],
       adoptUnmanaged: false,
     });
-    expect(outcome.problems.get('x.example.net')).toEqual({ state: 'Pending', message: 'zone example.net was not found in the account' });
+    expect(outcome.problems.get('x.example.net')).toEqual({
+      state: 'Pending',
+      message: 'zone example.net was not found in the account',
+    });
     expect(outcome.deleted).toBe(1);
     expect(await names()).toEqual([`b.example.com ${ownerComment(edge)}`]);
   });

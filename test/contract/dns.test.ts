@@ -5,7 +5,10 @@ import { tunnelCname } from '../../src/cloudflare/records.js';
 import { callsTo, FREE_ZONE, harness, PAID_ZONE, useEmulator } from './support.js';
 
 const TUNNEL = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
-const owner = (tunnel: string, ownerId = 'c1') => ({ ownerId, tunnel: { kind: 'Tunnel', namespace: 'shop', name: tunnel } });
+const owner = (tunnel: string, ownerId = 'c1') => ({
+  ownerId,
+  tunnel: { kind: 'Tunnel', namespace: 'shop', name: tunnel },
+});
 const comment = (tunnel: string, ownerId = 'c1') => ownerComment(owner(tunnel, ownerId));
 
 describe('DNS records', () => {

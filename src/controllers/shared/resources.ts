@@ -47,4 +47,10 @@ export const POD_DISRUPTION_BUDGET: ResourceType = {
   kind: 'PodDisruptionBudget',
   namespaced: true,
 };
-export const SERVICE: ResourceType = { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true };
+export const SERVICE: ResourceType = {
+  group: '',
+  version: 'v1',
+  plural: 'services',
+  kind: 'Service',
+  namespaced: true,
+};

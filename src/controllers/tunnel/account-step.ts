@@ -13,15 +13,10 @@ export interface ResolvedAccount {
   missingZones: string[];
 }
 
-export async function resolveAccount(
-  gateway: CloudflareGateway,
-  tunnel: TunnelLike,
-  report: Report,
-): Promise<ResolvedAccount> {
+/** Looks the account and the zones up (I/O only; reportAccount says what was found). */
+export async function lookupAccount(gateway: CloudflareGateway, tunnel: TunnelLike): Promise<ResolvedAccount> {
   const { accountId, accountName, zones: zoneNames = [] } = tunnel.spec.cloudflare;
   const account = await gateway.resolveAccount(accountId ? { id: accountId } : { name: accountName ?? '' });
-  report.set(ok(ConditionType.CredentialsValid, Reason.CredentialsVerified, `account ${account.id}`));
-  report.fields.accountId = account.id;
   const zones: Zone[] = [];
   const missing: string[] = [];
   for (const name of zoneNames) {
@@ -29,11 +24,17 @@ export async function resolveAccount(
     if (zone) zones.push(zone);
     else missing.push(name);
   }
-  report.fields.zones = zones.map((z): ZoneStatus => ({ name: z.name, id: z.id }));
-  if (missing.length > 0) {
-    const message = `zone(s) ${missing.join(', ')} not found in account ${account.id}`;
+  return { accountId: account.id, zones, missingZones: missing };
+}
+
+/** The conditions, status fields and Events for a resolved account. */
+export function reportAccount(report: Report, account: ResolvedAccount): void {
+  report.set(ok(ConditionType.CredentialsValid, Reason.CredentialsVerified, `account ${account.accountId}`));
+  report.fields.accountId = account.accountId;
+  report.fields.zones = account.zones.map((z): ZoneStatus => ({ name: z.name, id: z.id }));
+  if (account.missingZones.length > 0) {
+    const message = `zone(s) ${account.missingZones.join(', ')} not found in account ${account.accountId}`;
     report.set(failed(ConditionType.DNSReady, Reason.ZoneNotFound, message));
     report.warning(Reason.ZoneNotFound, 'ResolveZones', message);
   }
-  return { accountId: account.id, zones, missingZones: missing };
 }

@@ -29,7 +29,8 @@ describe('dnsCondition', () => {
       type: 'DNSReady',
       status: 'False',
       reason: 'RecordConflict',
-      message: 'records not owned by this tunnel hold a.example.com, b.example.com, d.example.com and 1 more: see status.routes',
+      message:
+        'records not owned by this tunnel hold a.example.com, b.example.com, d.example.com and 1 more: see status.routes',
     });
   });
 

@@ -92,7 +92,10 @@ async function apply(input: DnsStepInput, zone: Zone, plan: DnsPlan, outcome: Dn
     const name = op.kind === 'delete' ? plan.deletes.find((d) => d.id === op.id)?.name : op.record.name;
     if (name) {
       failed.add(normalizeHostname(name));
-      outcome.problems.set(normalizeHostname(name), { state: 'Pending', message: `DNS change refused: ${failure.error.message}` });
+      outcome.problems.set(normalizeHostname(name), {
+        state: 'Pending',
+        message: `DNS change refused: ${failure.error.message}`,
+      });
     }
   }
   outcome.created += plan.creates.filter((c) => !failed.has(normalizeHostname(c.name))).length;
@@ -101,7 +104,10 @@ async function apply(input: DnsStepInput, zone: Zone, plan: DnsPlan, outcome: Dn
 }
 
 /** The owner of a tunnel's records: this installation, on behalf of that Tunnel or ClusterTunnel. */
-export function recordOwner(ownerId: string, tunnel: { kind: string; metadata: { namespace?: string; name?: string } }): RecordOwner {
+export function recordOwner(
+  ownerId: string,
+  tunnel: { kind: string; metadata: { namespace?: string; name?: string } },
+): RecordOwner {
   const name = tunnel.metadata.name ?? '';
   const namespace = tunnel.kind === 'Tunnel' ? tunnel.metadata.namespace : undefined;
   return { ownerId, tunnel: namespace ? { kind: tunnel.kind, namespace, name } : { kind: tunnel.kind, name } };

@@ -17,7 +17,9 @@ export class MissingTunnelNotices {
     const told = this.told.get(id) ?? new Set<string>();
     this.told.set(id, told);
     const waiting = services.filter((s) =>
-      serviceTargets(s).some((t) => t.kind === kind && t.name === tunnel.name && (t.namespace ?? undefined) === tunnel.namespace),
+      serviceTargets(s).some(
+        (t) => t.kind === kind && t.name === tunnel.name && (t.namespace ?? undefined) === tunnel.namespace,
+      ),
     );
     const still = new Set(waiting.map((s) => s.metadata?.uid ?? ''));
     for (const uid of told) if (!still.has(uid)) told.delete(uid);

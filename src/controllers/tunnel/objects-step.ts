@@ -30,6 +30,8 @@ export interface ObjectsStepInput {
   actual: ActualObjects;
   /** The rules the desired configuration carries (ruleKey). */
   rules: readonly { hostname: string; path?: string; service: string }[];
+  /** `cloudflare` mode: this very configuration was confirmed on Cloudflare recently; no need to read it back. */
+  remoteConfirmed: boolean;
   report: Report;
 }
 
@@ -45,7 +47,13 @@ export async function applyObjects(input: ObjectsStepInput): Promise<Liveness> {
   if (desired.mode === 'local' && holdForRollout(actual.deployment, wanted, desired.configHash)) {
     const live = liveRuleKeys(actual.configMap);
     const notLive = new Set(input.rules.map(ruleKey).filter((key) => !live.has(key)));
-    report.set(ok(ConditionType.ConfigReady, Reason.ConfigApplied, `${configMessage(desired)}; changes wait for the rollout in progress`));
+    report.set(
+      ok(
+        ConditionType.ConfigReady,
+        Reason.ConfigApplied,
+        `${configMessage(desired)}; changes wait for the rollout in progress`,
+      ),
+    );
     report.set(deploymentCondition(actual.deployment, wanted));
     report.fields.replicas = wanted;
     report.fields.readyReplicas = actual.deployment?.status?.readyReplicas ?? 0;
@@ -65,7 +73,7 @@ async function applyConfig(input: ObjectsStepInput): Promise<void> {
   } else if (actual.configMap) {
     await deleteIfExists(client, CONFIG_MAP, namespaceOf(desired), nameOf(actual.configMap));
   }
-  if (desired.remoteConfig) await pushRemoteConfig(input);
+  if (desired.remoteConfig && !input.remoteConfirmed) await pushRemoteConfig(input);
 }
 
 async function applyDeployment(input: ObjectsStepInput): Promise<void> {

@@ -7,7 +7,12 @@ import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Secret, V1Serv
 import { ConditionType } from '../../api/conditions.js';
 import { FINALIZER } from '../../api/constants.js';
 import { isClusterTunnel, type TunnelLike } from '../../api/types.js';
-import type { CloudflareCredentials, CloudflareGateway } from '../../cloudflare/index.js';
+import {
+  credentialKey,
+  type CloudflareCredentials,
+  type CloudflareGateway,
+  type CloudflareTunnel,
+} from '../../cloudflare/index.js';
 import { objectNames, targetNamespace, type RenderContext } from '../../render/index.js';
 import type { Clock } from '../../runtime/clock.js';
 import type { ReconcileContext, ReconcileResult } from '../../runtime/controller.js';
@@ -17,24 +22,29 @@ import type { ResourceClient, ResourceType } from '../../runtime/kube-client.js'
 import { parseKey } from '../../runtime/keys.js';
 import type { CacheReader } from '../../operator/types.js';
 import { routeTable, tunnelRefOf, type TunnelRouteEntry } from '../../routes/route-table.js';
-import { withDefaults } from '../../api/defaults.js';
 import { updateStatus } from '../../runtime/status.js';
 import { deleteIfExists, readOptional } from '../shared/apply.js';
-import { CLUSTER_TUNNEL, CONFIG_MAP, DEPLOYMENT, POD_DISRUPTION_BUDGET, SECRET, SERVICE, TUNNEL } from '../shared/resources.js';
+import {
+  CLUSTER_TUNNEL,
+  CONFIG_MAP,
+  DEPLOYMENT,
+  POD_DISRUPTION_BUDGET,
+  SECRET,
+  SERVICE,
+  TUNNEL,
+} from '../shared/resources.js';
 import { newTunnelSecret } from '../shared/tunnel-secret.js';
-import { resolveAccount } from './account-step.js';
+import { lookupAccount, reportAccount } from './account-step.js';
+import { CloudflareMemo } from './cloudflare-memo.js';
+import { publishRoutes } from './routes-step.js';
 import { readApiCredentials } from './api-credentials.js';
 import { failed } from './conditions.js';
-import { desiredState } from './desired.js';
 import { cleanUp, deletingCondition, deletionBlocked } from './finalize.js';
 import { leftovers } from './leftovers.js';
 import { outcomeOf } from './failures.js';
-import { applyObjects } from './objects-step.js';
 import { Report, StepFailure } from './report.js';
-import { recordOwner, syncDns, type DnsOutcome } from './dns-step.js';
-import { dnsCondition } from './dns-condition.js';
 import { MissingTunnelNotices } from './missing-tunnel.js';
-import { renderRoute, routeStatuses, serviceNotices } from './route-status.js';
+import { serviceNotices } from './route-status.js';
 import { nextStatus } from './status.js';
 import { readStoredTunnel } from './stored-tunnel.js';
 import { obtainTunnel } from './tunnel-step.js';
@@ -55,16 +65,16 @@ export interface TunnelReconcilerDeps {
   cache: CacheReader;
   /** The cluster's DNS domain, for origin URLs (`<service>.<namespace>.svc.<clusterDomain>`). */
   clusterDomain: string;
+  /** How long what a pass confirmed on Cloudflare is trusted without asking again (the resync period). */
+  verifyPeriodMs: number;
   /** Default: 32 random bytes. */
   newSecret?: () => string;
 }
 
-/** How soon to look again while another tunnel of this installation still holds a hostname we now win. */
-const SIBLING_RECHECK_MS = 2000;
-
 export class TunnelReconciler {
   private readonly ctx: RenderContext;
   private readonly missing: MissingTunnelNotices;
+  private readonly memo: CloudflareMemo;
 
   constructor(
     private readonly deps: TunnelReconcilerDeps,
@@ -72,6 +82,7 @@ export class TunnelReconciler {
   ) {
     this.ctx = { operatorNamespace: deps.operatorNamespace };
     this.missing = new MissingTunnelNotices(deps.events);
+    this.memo = new CloudflareMemo(deps.clock, deps.verifyPeriodMs);
   }
 
   readonly reconcile = async ({ key, signal }: ReconcileContext): Promise<ReconcileResult | void> => {
@@ -97,6 +108,7 @@ export class TunnelReconciler {
     try {
       await run();
     } catch (err: unknown) {
+      this.memo.forget(memoId(tunnel));
       outcome = outcomeOf(err, report, tunnel.metadata.deletionTimestamp !== undefined);
     }
     for (const event of report.events) this.deps.events.record(tunnel, event);
@@ -111,13 +123,17 @@ export class TunnelReconciler {
   };
 
   private services(): V1Service[] {
-    return this.deps.cache.list(SERVICE) as V1Service[];
+    return this.deps.cache.list(SERVICE);
   }
 
   /** This tunnel's lines of the cluster's route table (computed from the caches). */
   private routeEntries(tunnel: TunnelLike): TunnelRouteEntry[] {
     const tunnels = [...this.deps.cache.list(TUNNEL), ...this.deps.cache.list(CLUSTER_TUNNEL)] as TunnelLike[];
-    const table = routeTable({ services: this.services(), tunnels, options: { clusterDomain: this.deps.clusterDomain } });
+    const table = routeTable({
+      services: this.services(),
+      tunnels,
+      options: { clusterDomain: this.deps.clusterDomain },
+    });
     const ref = tunnelRefOf(tunnel);
     return table.get(ref.kind === 'Tunnel' ? `${ref.namespace ?? ''}/${ref.name}` : ref.name) ?? [];
   }
@@ -133,8 +149,15 @@ export class TunnelReconciler {
   }
 
   private async sync(tunnel: TunnelLike, report: Report, signal: AbortSignal): Promise<void> {
-    const gateway = await this.gateway(tunnel, report);
-    const account = await resolveAccount(gateway, tunnel, report);
+    const { gateway, credentialKey: memoKey } = await this.gateway(tunnel, report);
+    const uid = memoId(tunnel);
+    const account = await this.memo.through(
+      uid,
+      'account',
+      `${memoKey} ${JSON.stringify(tunnel.spec.cloudflare)}`,
+      () => lookupAccount(gateway, tunnel),
+    );
+    reportAccount(report, account);
     const namespace = targetNamespace(tunnel, this.ctx);
     const names = objectNames(tunnel);
     const client = this.deps.client;
@@ -151,7 +174,7 @@ export class TunnelReconciler {
     };
     const obtained = await obtainTunnel({
       client,
-      gateway,
+      gateway: this.verifiedTunnels(gateway, uid, memoKey),
       newSecret: this.deps.newSecret ?? newTunnelSecret,
       tunnel,
       accountId: account.accountId,
@@ -164,48 +187,22 @@ export class TunnelReconciler {
       tunnelName: obtained.name,
       created: obtained.created,
     });
-    const entries = this.routeEntries(tunnel);
-    const served = entries.flatMap((e) => (e.kind === 'served' ? [e.claim] : []));
-    const routes = served.map(renderRoute);
-    const desired = desiredState({
-      tunnel,
-      credentials: obtained.credentials,
-      created: obtained.created,
-      routes,
-      ctx: this.ctx,
-    });
-    Object.assign(report.fields, { configSource: desired.mode, configHash: desired.configHash });
-    signal.throwIfAborted();
-    const liveness = await applyObjects({
+    await publishRoutes({
       client,
       gateway,
-      accountId: account.accountId,
-      tunnelId: obtained.credentials.tunnelId,
-      desired,
+      tunnel,
+      entries: this.routeEntries(tunnel),
+      obtained,
+      account,
       actual: { ...actual, secret: obtained.secret },
-      rules: routes,
+      ctx: this.ctx,
+      ownerId: this.deps.ownerId,
+      memo: this.memo,
+      memoTunnel: uid,
+      memoKey: `${memoKey} ${obtained.credentials.tunnelId}`,
       report,
+      signal,
     });
-    const hostnames = uniqueHostnames(served.filter((c) => c.dns));
-    signal.throwIfAborted();
-    let dns: DnsOutcome | undefined;
-    if (account.missingZones.length === 0 || hostnames.length > 0) {
-      dns = await syncDns({
-        gateway,
-        zones: account.zones,
-        owner: recordOwner(this.deps.ownerId, tunnel),
-        tunnelId: obtained.credentials.tunnelId,
-        hostnames,
-        adoptUnmanaged: withDefaults(tunnel.spec).dns.adoptUnmanaged,
-        signal,
-      });
-      dnsEvents(report, dns);
-      if (account.missingZones.length === 0) report.set(dnsCondition(dns, hostnames.length));
-      if (dns.waitingForSibling) report.recheckAfterMs = SIBLING_RECHECK_MS;
-    }
-    const statuses = routeStatuses(entries, { dns: dns?.problems ?? new Map(), ...liveness });
-    report.fields.routes = statuses;
-    report.fields.routeCount = statuses.filter((r) => r.state === 'Active').length;
   }
 
   private async finalize(tunnel: TunnelLike, report: Report): Promise<void> {
@@ -217,21 +214,41 @@ export class TunnelReconciler {
       // Never reached Cloudflare: nothing to remove there, so missing credentials do not block deletion.
       await deleteIfExists(this.deps.client, DEPLOYMENT, namespace, objectNames(tunnel).deployment);
     } else {
-      const gateway = await this.gateway(tunnel, report);
-      const account = await resolveAccount(gateway, tunnel, report);
+      const { gateway } = await this.gateway(tunnel, report);
+      const account = await lookupAccount(gateway, tunnel);
+      reportAccount(report, account);
       await cleanUp({ ...this.deps, gateway, ...account, tunnel, namespace, found, report });
     }
     await removeFinalizer(this.deps.client, this.type, tunnel, FINALIZER);
     report.released = true;
   }
 
+  /** The gateway, whose getTunnel answers from the memo while the tunnel is known to exist. */
+  private verifiedTunnels(gateway: CloudflareGateway, uid: string, memoKey: string): CloudflareGateway {
+    return {
+      ...gateway,
+      getTunnel: async (accountId, tunnelId) => {
+        const fingerprint = `${memoKey} ${accountId} ${tunnelId}`;
+        const known = this.memo.recall<CloudflareTunnel>(uid, 'tunnel', fingerprint);
+        if (known) return known;
+        const found = await gateway.getTunnel(accountId, tunnelId);
+        if (found && !found.deletedAt) this.memo.remember(uid, 'tunnel', fingerprint, found);
+        return found;
+      },
+    };
+  }
+
   /** The gateway for the Tunnel's API credentials, or a reported CredentialsValid failure. */
-  private async gateway(tunnel: TunnelLike, report: Report): Promise<CloudflareGateway> {
+  private async gateway(
+    tunnel: TunnelLike,
+    report: Report,
+  ): Promise<{ gateway: CloudflareGateway; credentialKey: string }> {
     const ref = tunnel.spec.cloudflare.credentialsSecretRef;
     const namespace = isClusterTunnel(tunnel) ? this.deps.operatorNamespace : (tunnel.metadata.namespace ?? '');
     const secret = await readOptional<V1Secret>(this.deps.client, SECRET, namespace, ref.name);
     const read = readApiCredentials(secret, ref, namespace);
-    if (read.ok) return this.deps.gateways.get(read.credentials);
+    if (read.ok)
+      return { gateway: this.deps.gateways.get(read.credentials), credentialKey: credentialKey(read.credentials) };
     report.set(failed(ConditionType.CredentialsValid, read.reason, read.message));
     if (tunnel.metadata.deletionTimestamp) {
       deletionBlocked(report, `${read.message}: cannot remove the tunnel's Cloudflare objects; see docs/tunnels.md`);
@@ -242,13 +259,7 @@ export class TunnelReconciler {
   }
 }
 
-function uniqueHostnames(claims: readonly { hostname: string; zone: string }[]): { hostname: string; zone: string }[] {
-  const byName = new Map(claims.map((c) => [c.hostname, { hostname: c.hostname, zone: c.zone }]));
-  return [...byName.values()];
-}
-
-function dnsEvents(report: Report, dns: DnsOutcome): void {
-  if (dns.created + dns.updated + dns.deleted === 0) return;
-  const note = `DNS records: ${dns.created} created, ${dns.updated} updated, ${dns.deleted} deleted`;
-  report.normal('DNSRecordsChanged', 'SyncDNS', note);
+/** The memo's key for a tunnel object: its UID (a recreated object starts afresh). */
+function memoId(tunnel: TunnelLike): string {
+  return tunnel.metadata.uid ?? `${tunnel.kind}/${tunnel.metadata.namespace ?? ''}/${tunnel.metadata.name ?? ''}`;
 }

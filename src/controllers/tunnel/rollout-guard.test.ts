@@ -26,7 +26,10 @@ describe('holdForRollout', () => {
     ['not observed yet', deployment('old', { ...done, observedGeneration: 1 }), 'new', true],
     [
       'stuck past its progress deadline',
-      deployment('old', { ...rolling, conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }] }),
+      deployment('old', {
+        ...rolling,
+        conditions: [{ type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' }],
+      }),
       'new',
       false,
     ],

@@ -50,7 +50,10 @@ describe('routeStatuses', () => {
     const notLive = new Set([ruleKey(served)]);
     const held = { dns: new Map([['a.example.com', conflict]]), notLive, notLiveMessage: 'rollout' };
     expect(routeStatuses(entries, held)[0]).toMatchObject({ state: 'Conflict', message: 'unmanaged record' });
-    expect(routeStatuses(entries, { ...held, dns: new Map() })[0]).toMatchObject({ state: 'Pending', message: 'rollout' });
+    expect(routeStatuses(entries, { ...held, dns: new Map() })[0]).toMatchObject({
+      state: 'Pending',
+      message: 'rollout',
+    });
     const dnsPending = { ...none, dns: new Map([['a.example.com', pending]]) };
     expect(routeStatuses(entries, dnsPending)[0]).toMatchObject({ state: 'Pending', message: 'zone missing' });
   });
@@ -67,7 +70,10 @@ describe('routeStatuses', () => {
       { kind: 'lost', claim: claim('b.example.com', 'new'), winner: source('old'), winnerTunnel: WEB },
     ];
     const [a, b] = routeStatuses(entries, none);
-    expect(a).toMatchObject({ state: 'Conflict', message: 'hostname held by the older Service shop/old on ClusterTunnel edge' });
+    expect(a).toMatchObject({
+      state: 'Conflict',
+      message: 'hostname held by the older Service shop/old on ClusterTunnel edge',
+    });
     expect(b).toMatchObject({ state: 'Conflict', message: 'hostname held by the older Service shop/old' });
   });
 
@@ -109,7 +115,10 @@ describe('serviceNotices', () => {
   });
 
   it('announces a newly Active Service with its hostnames and tunnel', () => {
-    const next = [status('Service shop/a', 'a.example.com', 'Active'), status('Service shop/a', 'b.example.com', 'Active')];
+    const next = [
+      status('Service shop/a', 'a.example.com', 'Active'),
+      status('Service shop/a', 'b.example.com', 'Active'),
+    ];
     expect(serviceNotices(WEB, undefined, next)).toEqual([
       {
         source: 'Service shop/a',
@@ -144,7 +153,12 @@ describe('serviceNotices', () => {
     expect(serviceNotices(WEB, before, [])).toEqual([
       {
         source: 'Service shop/a',
-        event: { type: 'Normal', reason: 'Unpublished', action: 'Route', note: 'no longer published through Tunnel shop/web' },
+        event: {
+          type: 'Normal',
+          reason: 'Unpublished',
+          action: 'Route',
+          note: 'no longer published through Tunnel shop/web',
+        },
       },
     ]);
   });

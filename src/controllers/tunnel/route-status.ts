@@ -43,10 +43,20 @@ function entryStatus(entry: TunnelRouteEntry, outcomes: RouteOutcomes): RouteSta
     return { hostname: '', service: '', source: sourceRef(entry.source), state: 'Invalid', message };
   }
   const { claim } = entry;
-  const base: RouteStatus = { hostname: claim.hostname, service: claim.service, source: sourceRef(claim.source), state: 'Active' };
+  const base: RouteStatus = {
+    hostname: claim.hostname,
+    service: claim.service,
+    source: sourceRef(claim.source),
+    state: 'Active',
+  };
   if (claim.path) base.path = claim.path;
   if (entry.kind === 'lost') {
-    const where = entry.winnerTunnel.kind === claim.tunnel.kind && entry.winnerTunnel.name === claim.tunnel.name && entry.winnerTunnel.namespace === claim.tunnel.namespace ? '' : ` on ${tunnelLabel(entry.winnerTunnel)}`;
+    const where =
+      entry.winnerTunnel.kind === claim.tunnel.kind &&
+      entry.winnerTunnel.name === claim.tunnel.name &&
+      entry.winnerTunnel.namespace === claim.tunnel.namespace
+        ? ''
+        : ` on ${tunnelLabel(entry.winnerTunnel)}`;
     return { ...base, state: 'Conflict', message: `hostname held by the older ${sourceRef(entry.winner)}${where}` };
   }
   return { ...base, ...servedStatus(claim, outcomes) };
@@ -58,7 +68,9 @@ const compare = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 export function routeStatuses(entries: readonly TunnelRouteEntry[], outcomes: RouteOutcomes): RouteStatus[] {
   return entries
     .map((entry) => entryStatus(entry, outcomes))
-    .sort((a, b) => compare(a.hostname, b.hostname) || compare(a.path ?? '', b.path ?? '') || compare(a.source, b.source));
+    .sort(
+      (a, b) => compare(a.hostname, b.hostname) || compare(a.path ?? '', b.path ?? '') || compare(a.source, b.source),
+    );
 }
 
 const SEVERITY: Record<RouteState, number> = { Invalid: 3, Conflict: 2, Pending: 1, Active: 0 };
@@ -80,13 +92,32 @@ function notice(source: string, routes: readonly RouteStatus[], tunnel: TunnelRe
   const hosts = [...new Set(routes.map((r) => r.hostname))].join(', ');
   switch (worst) {
     case 'Invalid':
-      return { source, event: { type: 'Warning', reason: 'InvalidAnnotations', action: 'Route', note: `not published through ${where}: ${problems}` } };
+      return {
+        source,
+        event: {
+          type: 'Warning',
+          reason: 'InvalidAnnotations',
+          action: 'Route',
+          note: `not published through ${where}: ${problems}`,
+        },
+      };
     case 'Conflict':
-      return { source, event: { type: 'Warning', reason: 'HostnameConflict', action: 'Route', note: `${hosts} not published through ${where}: ${problems}` } };
+      return {
+        source,
+        event: {
+          type: 'Warning',
+          reason: 'HostnameConflict',
+          action: 'Route',
+          note: `${hosts} not published through ${where}: ${problems}`,
+        },
+      };
     case 'Pending':
       return undefined;
     case 'Active':
-      return { source, event: { type: 'Normal', reason: 'Published', action: 'Route', note: `${hosts} published through ${where}` } };
+      return {
+        source,
+        event: { type: 'Normal', reason: 'Published', action: 'Route', note: `${hosts} published through ${where}` },
+      };
   }
 }
 

@@ -8,14 +8,19 @@ import { tunnelsForService, tunnelsSharingHostnames } from './service-watch.js';
 function cacheOf(objects: TunnelLike[]): CacheReader {
   return {
     get: () => undefined,
-    list: (type: ResourceType) => objects.filter((o) => o.kind === type.kind) as KubernetesObject[],
+    list: (type: ResourceType) => objects.filter((o) => o.kind === type.kind),
   };
 }
-const route = (hostname: string, source: string): RouteStatus => ({ hostname, service: 'http://x:80', source, state: 'Active' });
+const route = (hostname: string, source: string): RouteStatus => ({
+  hostname,
+  service: 'http://x:80',
+  source,
+  state: 'Active',
+});
 function tunnel(kind: 'Tunnel' | 'ClusterTunnel', name: string, routes: RouteStatus[] = []): TunnelLike {
   const metadata = kind === 'Tunnel' ? { name, namespace: 'shop' } : { name };
   const spec = { cloudflare: { credentialsSecretRef: { name: 'cf' } } };
-  return { apiVersion: 'cloudflare-operator.io/v1alpha1', kind, metadata, spec, status: { routes } } as TunnelLike;
+  return { apiVersion: 'cloudflare-operator.io/v1alpha1', kind, metadata, spec, status: { routes } };
 }
 const service = (annotations: Record<string, string>, name = 'web'): KubernetesObject => ({
   apiVersion: 'v1',
@@ -38,7 +43,10 @@ describe('tunnelsForService', () => {
   });
 
   it('maps to tunnels with a route for one of its hostnames (the next claim may take over)', () => {
-    const svc = service({ 'cloudflare-operator.io/tunnel': 'c', 'cloudflare-operator.io/hostnames': 'Shared.example.com.' }, 'new');
+    const svc = service(
+      { 'cloudflare-operator.io/tunnel': 'c', 'cloudflare-operator.io/hostnames': 'Shared.example.com.' },
+      'new',
+    );
     expect(tunnelsForService(TUNNEL)(svc, cache)).toEqual(['shop/b', 'shop/c']);
     expect(tunnelsForService(CLUSTER_TUNNEL)(svc, cache)).toEqual(['edge']);
   });

@@ -1,0 +1,40 @@
+import { FakeClock } from '../../runtime/testing/fake-clock.js';
+import { CloudflareMemo } from './cloudflare-memo.js';
+
+describe('CloudflareMemo', () => {
+  it('recalls a value under the same fingerprint until the TTL has passed', async () => {
+    const clock = new FakeClock();
+    const memo = new CloudflareMemo(clock, 1000);
+    memo.remember('t1', 'dns', 'a', 'value');
+    expect(memo.recall('t1', 'dns', 'a')).toBe('value');
+    expect(memo.recall('t1', 'dns', 'b')).toBeUndefined();
+    expect(memo.recall('t2', 'dns', 'a')).toBeUndefined();
+    expect(memo.recall('t1', 'config', 'a')).toBeUndefined();
+    await clock.advance(999);
+    expect(memo.recall('t1', 'dns', 'a')).toBe('value');
+    await clock.advance(1);
+    expect(memo.recall('t1', 'dns', 'a')).toBeUndefined();
+  });
+
+  it('through() loads once while fresh', async () => {
+    const memo = new CloudflareMemo(new FakeClock(), 1000);
+    let loads = 0;
+    const load = () => Promise.resolve(++loads);
+    expect(await memo.through('t1', 'account', 'f', load)).toBe(1);
+    expect(await memo.through('t1', 'account', 'f', load)).toBe(1);
+    expect(await memo.through('t1', 'account', 'g', load)).toBe(2);
+  });
+
+  it('forget() drops every step of one tunnel only', () => {
+    const memo = new CloudflareMemo(new FakeClock(), 1000);
+    memo.remember('t1', 'dns', 'a');
+    memo.remember('t1', 'tunnel', 'a');
+    memo.remember('t2', 'dns', 'a');
+    memo.forget('t1');
+    expect([memo.recall('t1', 'dns', 'a'), memo.recall('t1', 'tunnel', 'a'), memo.recall('t2', 'dns', 'a')]).toEqual([
+      undefined,
+      undefined,
+      true,
+    ]);
+  });
+});

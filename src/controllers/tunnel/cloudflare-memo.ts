@@ -1,0 +1,51 @@
+// What the last passes over a tunnel confirmed on Cloudflare: the account and zones, that the tunnel exists, the
+// remote configuration pushed, the DNS records in place. A pass whose inputs are unchanged (a Deployment status
+// event, our own status write, an unrelated Service) then calls Cloudflare not at all until `ttlMs` has passed
+// (the resync period: each resync verifies everything once). Any failure forgets the tunnel's entries.
+import type { Clock } from '../../runtime/clock.js';
+
+export type MemoStep = 'account' | 'tunnel' | 'config' | 'dns';
+
+interface Entry {
+  fingerprint: string;
+  at: number;
+  value: unknown;
+}
+
+export class CloudflareMemo {
+  private readonly entries = new Map<string, Map<MemoStep, Entry>>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly ttlMs: number,
+  ) {}
+
+  /** The value remembered for this tunnel and step under this fingerprint, while fresh. */
+  recall<T>(tunnel: string, step: MemoStep, fingerprint: string): T | undefined {
+    const entry = this.entries.get(tunnel)?.get(step);
+    if (!entry || entry.fingerprint !== fingerprint || this.clock.now() - entry.at >= this.ttlMs) return undefined;
+    return entry.value as T;
+  }
+
+  remember(tunnel: string, step: MemoStep, fingerprint: string, value: unknown = true): void {
+    let steps = this.entries.get(tunnel);
+    if (!steps) {
+      steps = new Map<MemoStep, Entry>();
+      this.entries.set(tunnel, steps);
+    }
+    steps.set(step, { fingerprint, at: this.clock.now(), value });
+  }
+
+  /** The remembered value, or `load()`'s, remembered. */
+  async through<T>(tunnel: string, step: MemoStep, fingerprint: string, load: () => Promise<T>): Promise<T> {
+    const known = this.recall<T>(tunnel, step, fingerprint);
+    if (known !== undefined) return known;
+    const value = await load();
+    this.remember(tunnel, step, fingerprint, value);
+    return value;
+  }
+
+  forget(tunnel: string): void {
+    this.entries.delete(tunnel);
+  }
+}

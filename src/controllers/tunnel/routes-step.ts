@@ -1,0 +1,113 @@
+// Publishes a tunnel's routes: the configuration cloudflared gets (ConfigMap, or pushed remotely) and the DNS
+// records, then the route list for the status. Steps whose inputs match what was last confirmed on Cloudflare are
+// skipped (see cloudflare-memo.ts), so a pass that changes nothing costs no Cloudflare call.
+import { withDefaults } from '../../api/defaults.js';
+import type { TunnelLike } from '../../api/types.js';
+import type { CloudflareGateway } from '../../cloudflare/index.js';
+import { hash, type RenderContext } from '../../render/index.js';
+import type { ResourceClient } from '../../runtime/kube-client.js';
+import type { TunnelRouteEntry } from '../../routes/route-table.js';
+import type { ResolvedAccount } from './account-step.js';
+import type { CloudflareMemo } from './cloudflare-memo.js';
+import { desiredState } from './desired.js';
+import { dnsCondition } from './dns-condition.js';
+import { recordOwner, syncDns, type DnsOutcome } from './dns-step.js';
+import { applyObjects, type ActualObjects } from './objects-step.js';
+import type { Report } from './report.js';
+import { renderRoute, routeStatuses } from './route-status.js';
+import type { ObtainedTunnel } from './tunnel-step.js';
+
+/** How soon to look again while another tunnel of this installation still holds a hostname we now win. */
+export const SIBLING_RECHECK_MS = 2000;
+
+export interface PublishInput {
+  client: ResourceClient;
+  gateway: CloudflareGateway;
+  tunnel: TunnelLike;
+  /** This tunnel's lines of the cluster's route table. */
+  entries: readonly TunnelRouteEntry[];
+  obtained: ObtainedTunnel;
+  account: ResolvedAccount;
+  actual: ActualObjects;
+  ctx: RenderContext;
+  ownerId: string;
+  memo: CloudflareMemo;
+  /** The tunnel object's entry in the memo. */
+  memoTunnel: string;
+  /** Identifies the credentials and the Cloudflare tunnel in memo fingerprints. */
+  memoKey: string;
+  report: Report;
+  signal: AbortSignal;
+}
+
+const NOTHING_DONE: DnsOutcome = { problems: new Map(), created: 0, updated: 0, deleted: 0, waitingForSibling: false };
+
+export async function publishRoutes(input: PublishInput): Promise<void> {
+  const { tunnel, obtained, account, report, memo, signal } = input;
+  const uid = input.memoTunnel;
+  const served = input.entries.flatMap((e) => (e.kind === 'served' ? [e.claim] : []));
+  const routes = served.map(renderRoute);
+  const desired = desiredState({
+    tunnel,
+    credentials: obtained.credentials,
+    created: obtained.created,
+    routes,
+    ctx: input.ctx,
+  });
+  Object.assign(report.fields, { configSource: desired.mode, configHash: desired.configHash });
+  const configPrint = `${input.memoKey} ${hash(desired.remoteConfig ?? null)}`;
+  signal.throwIfAborted();
+  const liveness = await applyObjects({
+    client: input.client,
+    gateway: input.gateway,
+    accountId: account.accountId,
+    tunnelId: obtained.credentials.tunnelId,
+    desired,
+    actual: input.actual,
+    rules: routes,
+    remoteConfirmed: memo.recall(uid, 'config', configPrint) === true,
+    report,
+  });
+  if (desired.remoteConfig) memo.remember(uid, 'config', configPrint);
+
+  const hostnames = [
+    ...new Map(served.filter((c) => c.dns).map((c) => [c.hostname, { hostname: c.hostname, zone: c.zone }])).values(),
+  ];
+  let dns: DnsOutcome | undefined;
+  if (account.missingZones.length === 0 || hostnames.length > 0) {
+    signal.throwIfAborted();
+    dns = await syncRecords(input, hostnames);
+    if (account.missingZones.length === 0) report.set(dnsCondition(dns, hostnames.length));
+    if (dns.waitingForSibling) report.recheckAfterMs = SIBLING_RECHECK_MS;
+  }
+  const statuses = routeStatuses(input.entries, { dns: dns?.problems ?? new Map(), ...liveness });
+  report.fields.routes = statuses;
+  report.fields.routeCount = statuses.filter((r) => r.state === 'Active').length;
+}
+
+/** The DNS step, skipped while the same records were confirmed in place without a problem. */
+async function syncRecords(input: PublishInput, hostnames: { hostname: string; zone: string }[]): Promise<DnsOutcome> {
+  const { tunnel, account, memo, report } = input;
+  const uid = input.memoTunnel;
+  const adoptUnmanaged = withDefaults(tunnel.spec).dns.adoptUnmanaged;
+  const print = `${input.memoKey} ${JSON.stringify([account.zones.map((z) => z.id), hostnames, adoptUnmanaged])}`;
+  if (memo.recall(uid, 'dns', print)) return NOTHING_DONE;
+  const dns = await syncDns({
+    gateway: input.gateway,
+    zones: account.zones,
+    owner: recordOwner(input.ownerId, tunnel),
+    tunnelId: input.obtained.credentials.tunnelId,
+    hostnames,
+    adoptUnmanaged,
+    signal: input.signal,
+  });
+  if (dns.problems.size === 0) memo.remember(uid, 'dns', print);
+  if (dns.created + dns.updated + dns.deleted > 0) {
+    report.normal(
+      'DNSRecordsChanged',
+      'SyncDNS',
+      `DNS records: ${dns.created} created, ${dns.updated} updated, ${dns.deleted} deleted`,
+    );
+  }
+  return dns;
+}
