@@ -18,7 +18,7 @@ import type { RuntimeMetrics } from '../runtime/metrics.js';
 import { Reflector, type ListWatchSource } from '../runtime/reflector.js';
 import { WatchRegistry, type WatchOptions } from './watch-registry.js';
 import type { ControllerRegistration } from './types.js';
-import { routesFor } from './routes.js';
+import { watchBindingsFor } from './watch-bindings.js';
 
 const { default: Operator, ResourceMetaImpl } = pkg;
 
@@ -91,26 +91,26 @@ export class ControllerOperator extends Operator {
     this.started = true;
     const planned = this.registrations.map((registration) => ({
       controller: this.controllers.get(registration.name),
-      routes: routesFor(registration, this.options),
+      bindings: watchBindingsFor(registration, this.options),
     }));
-    for (const { routes } of planned) {
-      for (const r of routes)
-        this.watches.plan(r.type, r.namespace, { labelSelector: r.labelSelector, cache: r.cache });
+    for (const { bindings } of planned) {
+      for (const b of bindings)
+        this.watches.plan(b.type, b.namespace, { labelSelector: b.labelSelector, cache: b.cache });
     }
-    for (const { controller, routes } of planned) {
-      for (const route of routes) {
+    for (const { controller, bindings } of planned) {
+      for (const binding of bindings) {
         const onEvent = (event: ResourceEvent): Promise<void> => {
           try {
-            for (const key of route.map(event.object, this.watches)) controller?.enqueue(key);
+            for (const key of binding.map(event.object, this.watches)) controller?.enqueue(key);
             return Promise.resolve();
           } catch (err: unknown) {
             return Promise.reject(toError(err));
           }
         };
-        const { group, version, plural } = route.type;
-        await this.watchResource(group, version, plural, onEvent, route.namespace, {
-          labelSelector: route.labelSelector,
-          cache: route.cache,
+        const { group, version, plural } = binding.type;
+        await this.watchResource(group, version, plural, onEvent, binding.namespace, {
+          labelSelector: binding.labelSelector,
+          cache: binding.cache,
         });
       }
     }
