@@ -118,6 +118,24 @@ describe('ControllerOperator', () => {
     await operator.stopWatches();
   });
 
+  it.each([
+    ['moved from Tunnel a to b', { 'example.io/tunnel': 'b' }, ['ns/a', 'ns/b']],
+    ['no longer annotated', {}, ['ns/a']],
+  ])('a Service %s re-queues the Tunnels of its old and its new version', async (_, annotations, expected) => {
+    const { operator, source, reconciled, reconcile } = setup();
+    operator.register(tunnelRegistration(reconcile));
+    await operator.start();
+    operator.startControllers();
+    source(SERVICE).current.emit('ADDED', object(SERVICE, 'ns', 'web', { annotations: { 'example.io/tunnel': 'a' } }));
+    await flushPromises();
+    reconciled.length = 0;
+    source(SERVICE).current.emit('MODIFIED', object(SERVICE, 'ns', 'web', { resourceVersion: '2', annotations }));
+    await flushPromises();
+    expect(reconciled.sort()).toEqual(expected);
+    await operator.stopControllers(0);
+    await operator.stopWatches();
+  });
+
   it('watches each configured namespace, and cluster-scoped kinds once', async () => {
     const { operator, sources, reconcile } = setup(['a', 'b']);
     operator.register(tunnelRegistration(reconcile));

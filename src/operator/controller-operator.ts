@@ -22,6 +22,11 @@ import { watchBindingsFor } from './watch-bindings.js';
 
 const { default: Operator, ResourceMetaImpl } = pkg;
 
+/** The framework's event, plus the previously cached copy of a MODIFIED object. */
+export interface WatchEvent extends ResourceEvent {
+  old?: KubernetesObject;
+}
+
 export interface ControllerOperatorOptions {
   kubeConfig: KubeConfig;
   client: ResourceClient;
@@ -40,6 +45,11 @@ export interface ControllerOperatorOptions {
     namespace: string | undefined,
     labelSelector: string | undefined,
   ) => ListWatchSource;
+}
+
+/** List items come without apiVersion and kind: fill them in from the watched type. */
+function withKind(type: ResourceType, object: KubernetesObject): KubernetesObject {
+  return { ...object, apiVersion: object.apiVersion ?? apiVersionOf(type), kind: object.kind ?? type.kind };
 }
 
 export class ControllerOperator extends Operator {
@@ -99,9 +109,12 @@ export class ControllerOperator extends Operator {
     }
     for (const { controller, bindings } of planned) {
       for (const binding of bindings) {
-        const onEvent = (event: ResourceEvent): Promise<void> => {
+        const onEvent = (event: WatchEvent): Promise<void> => {
           try {
-            for (const key of binding.map(event.object, this.watches)) controller?.enqueue(key);
+            // The old copy too: a Service moved from Tunnel A to B (or no longer annotated) concerns A as well.
+            const keys = new Set(binding.map(event.object, this.watches));
+            if (event.old) for (const key of binding.map(event.old, this.watches)) keys.add(key);
+            for (const key of keys) controller?.enqueue(key);
             return Promise.resolve();
           } catch (err: unknown) {
             return Promise.reject(toError(err));
@@ -118,20 +131,20 @@ export class ControllerOperator extends Operator {
 
   /**
    * Replaces the framework's watch loop with a Reflector (shared by every registration of the same resource,
-   * namespace and selector). Same signature as the framework's, plus options.
+   * namespace and selector). Same signature as the framework's, plus options; events also carry `old`.
    */
   // eslint-disable-next-line max-params -- the framework's signature, plus our options
   protected override watchResource(
     group: string,
     version: string,
     plural: string,
-    onEvent: (event: ResourceEvent) => Promise<void>,
+    onEvent: (event: WatchEvent) => Promise<void>,
     namespace?: string,
     options: WatchOptions = {},
   ): Promise<void> {
     const type = this.watches.typeOf(group, version, plural);
     const reflector = this.watches.ensure(type, namespace, options);
-    reflector.addHandler((phase, object) => this.dispatch(type, phase, object, onEvent));
+    reflector.addHandler((phase, object, old) => this.dispatch(type, phase, { object, old }, onEvent));
     reflector.start();
     return Promise.resolve();
   }
@@ -139,16 +152,18 @@ export class ControllerOperator extends Operator {
   private dispatch(
     type: ResourceType,
     phase: string,
-    object: KubernetesObject,
-    onEvent: (e: ResourceEvent) => Promise<void>,
+    change: { object: KubernetesObject; old: KubernetesObject | undefined },
+    onEvent: (e: WatchEvent) => Promise<void>,
   ): void {
-    const full = { ...object, apiVersion: object.apiVersion ?? apiVersionOf(type), kind: object.kind ?? type.kind };
-    let event: ResourceEvent;
+    const full = withKind(type, change.object);
+    const old = change.old && withKind(type, change.old);
+    let event: WatchEvent;
     try {
       event = {
         meta: ResourceMetaImpl.createWithPlural(type.plural, full),
         type: phase as ResourceEventType,
         object: full,
+        ...(old ? { old } : {}),
       };
     } catch (err: unknown) {
       this.log.warn('skipping malformed watch object', { error: describeError(err), resource: resourceId(type) });

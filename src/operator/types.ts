@@ -18,9 +18,11 @@ export interface CacheReader {
 }
 
 /**
- * Maps an object of a watched kind to keys of the controller's primary kind. It must rely only on
- * apiVersion, kind and metadata: for an object that vanished while the watch was down it gets the cached
- * copy, which for `cache: 'metadata'` watches holds nothing else.
+ * Maps an object of a watched kind to keys of the controller's primary kind. On a change it is called for the
+ * new and for the previously cached version, and the union of keys is queued (a reference that moved
+ * concerns its old target too). It must rely only on apiVersion, kind and metadata: the previous version and
+ * an object that vanished while the watch was down come from the cache, which for `cache: 'metadata'`
+ * watches holds nothing else.
  */
 export type KeyMapper = (object: KubernetesObject, cache: CacheReader) => Iterable<string>;
 

@@ -78,6 +78,28 @@ describe('Reflector', () => {
     await reflector.stop();
   });
 
+  it('gives MODIFIED handlers the previously cached copy as old, from a watch and from a re-list', async () => {
+    const { source, reflector } = setup('metadata');
+    const label = (o?: KubernetesObject): string | undefined => o?.metadata?.labels?.['tunnel'];
+    const changes: string[] = [];
+    reflector.addHandler((type, o, old) => changes.push(`${type} ${label(old) ?? '-'} → ${label(o) ?? '-'}`));
+    const withLabel = (rv: string, tunnel?: string): KubernetesObject => ({
+      ...obj('svc', rv),
+      metadata: { name: 'svc', namespace: 'ns', resourceVersion: rv, ...(tunnel ? { labels: { tunnel } } : {}) },
+    });
+    source.listResults = [
+      { items: [withLabel('1', 'a')], resourceVersion: '10' },
+      { items: [withLabel('20')], resourceVersion: '20' },
+    ];
+    reflector.start();
+    await flushPromises();
+    source.current.emit('MODIFIED', withLabel('11', 'b'));
+    source.current.emit('ERROR', { kind: 'Status', code: 410 });
+    await flushPromises();
+    expect(changes).toEqual(['ADDED - → a', 'MODIFIED a → b', 'MODIFIED b → -']);
+    await reflector.stop();
+  });
+
   it('backs off 1 s doubling to 30 s while the API server is down, then resumes where it was', async () => {
     const { source, reflector, clock } = setup();
     source.listResults = [{ items: [], resourceVersion: '10' }];

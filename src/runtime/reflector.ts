@@ -32,8 +32,12 @@ export interface ListWatchSource {
   watch(resourceVersion: string, onEvent: (type: string, object: unknown) => void, signal: AbortSignal): Promise<void>;
 }
 
-/** Receives changes; must not throw (a throw is logged and the watch carries on). */
-export type ReflectorHandler = (type: WatchEventType, object: KubernetesObject) => void;
+/**
+ * Receives changes; must not throw (a throw is logged and the watch carries on). On MODIFIED, `old` is the
+ * previously cached copy (slimmed like the cache: no managedFields, metadata only for a metadata cache), so
+ * that a handler can tell what the object stopped referring to.
+ */
+export type ReflectorHandler = (type: WatchEventType, object: KubernetesObject, old?: KubernetesObject) => void;
 
 export interface ReflectorOptions {
   /** For logs and metrics, e.g. `deployments.apps/v1`. */
@@ -215,12 +219,17 @@ export class Reflector {
     const object = raw as KubernetesObject;
     const rv = object.metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
-    if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return undefined; // BOOKMARK
+    if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.apply(type, object); // else BOOKMARK
+    return undefined;
+  }
+
+  /** Updates the cache and tells the handlers, with the previous copy on MODIFIED. */
+  private apply(type: WatchEventType, object: KubernetesObject): void {
     const key = objectKey(object);
+    const old = this.store.get(key);
     if (type === 'DELETED') this.store.delete(key);
     else this.store.set(key, this.slim(object));
-    this.emit(type, object);
-    return undefined;
+    this.emit(type, object, type === 'MODIFIED' ? old : undefined);
   }
 
   private replace(items: KubernetesObject[]): void {
@@ -231,7 +240,7 @@ export class Reflector {
       const old = this.store.get(key);
       this.store.set(key, this.slim(item));
       if (!old) this.emit('ADDED', item);
-      else if (old.metadata?.resourceVersion !== item.metadata?.resourceVersion) this.emit('MODIFIED', item);
+      else if (old.metadata?.resourceVersion !== item.metadata?.resourceVersion) this.emit('MODIFIED', item, old);
     }
     for (const [key, old] of [...this.store]) {
       if (seen.has(key)) continue;
@@ -247,13 +256,18 @@ export class Reflector {
     return { ...object, metadata };
   }
 
-  private emit(type: WatchEventType, object: KubernetesObject): void {
-    for (const handler of this.handlers) this.deliver(handler, type, object);
+  private emit(type: WatchEventType, object: KubernetesObject, old?: KubernetesObject): void {
+    for (const handler of this.handlers) this.deliver(handler, type, object, old);
   }
 
-  private deliver(handler: ReflectorHandler, type: WatchEventType, object: KubernetesObject): void {
+  private deliver(
+    handler: ReflectorHandler,
+    type: WatchEventType,
+    object: KubernetesObject,
+    old?: KubernetesObject,
+  ): void {
     try {
-      handler(type, object);
+      handler(type, object, old);
     } catch (err: unknown) {
       this.log.error('event handler threw', { error: describeError(err), key: objectKey(object) });
     }
