@@ -32,7 +32,8 @@ function object(type: ResourceType, namespace: string | undefined, name: string,
   return { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, metadata };
 }
 
-function setup(watchNamespaces: string[] = [], failingList?: string) {
+/** `failingList`: watches whose id starts with it fail to list; `heldList`: their list takes 5 s. */
+function setup(watchNamespaces: string[] = [], failingList?: string, heldList?: string) {
   const clock = new FakeClock();
   const sources = new Map<string, FakeSource>();
   const kubeConfig = new KubeConfig();
@@ -58,6 +59,7 @@ function setup(watchNamespaces: string[] = [], failingList?: string) {
       source.listResults = id.startsWith(failingList ?? '\u0000')
         ? [new Error('tunnels.example.io is forbidden')]
         : [{ items: [], resourceVersion: '1' }];
+      if (heldList && id.startsWith(heldList)) source.listDelayMs = 5000;
       sources.set(id, source);
       return source;
     },
@@ -187,6 +189,20 @@ describe('ControllerOperator', () => {
     await flushPromises();
     expect(reconciled.sort()).toEqual(['ns/a', 'ns/b']);
     await operator.stopControllers(0);
+    await operator.stopWatches();
+  });
+
+  it('waitForSync resolves only once every watch has completed its first list', async () => {
+    const { operator, reconcile, clock } = setup([], undefined, 'services');
+    operator.register(tunnelRegistration(reconcile));
+    await operator.start();
+    let synced = false;
+    void operator.waitForSync().then(() => (synced = true));
+    await clock.advance(4999);
+    expect(operator.unsynced()).toEqual(['services/v1']);
+    expect(synced).toBe(false);
+    await clock.advance(1);
+    expect(synced).toBe(true);
     await operator.stopWatches();
   });
 

@@ -199,6 +199,14 @@ export class ControllerOperator extends Operator {
     return this.watches.hasSynced();
   }
 
+  /**
+   * Resolves once every watch has completed its first list (call after start()); rejects when `signal`
+   * aborts first. Reconciling before that could act on a half-listed cache, e.g. delete what it has not seen.
+   */
+  waitForSync(signal?: AbortSignal): Promise<void> {
+    return this.watches.waitForSync(signal);
+  }
+
   /** Watches that have not completed their first list yet. */
   unsynced(): string[] {
     return this.watches.unsynced();

@@ -135,6 +135,31 @@ describe('Reflector', () => {
     await reflector.stop();
   });
 
+  it('whenSynced resolves once the first list has completed, not before', async () => {
+    const { source, reflector, clock } = setup();
+    source.listResults = [new Error('forbidden'), { items: [obj('a', '1')], resourceVersion: '3' }];
+    let synced = false;
+    void reflector.whenSynced().then(() => (synced = true));
+    reflector.start();
+    await flushPromises();
+    expect(synced).toBe(false);
+    await clock.advance(1000);
+    expect(synced).toBe(true);
+    await expect(reflector.whenSynced()).resolves.toBeUndefined(); // at once when synced already
+    await reflector.stop();
+  });
+
+  it('whenSynced rejects with the reason when its signal aborts first', async () => {
+    const { source, reflector } = setup();
+    source.listResults = [new Error('forbidden')];
+    reflector.start();
+    const stop = new AbortController();
+    const waiting = reflector.whenSynced(stop.signal);
+    stop.abort(new Error('shutting down'));
+    await expect(waiting).rejects.toThrow('shutting down');
+    await reflector.stop();
+  });
+
   it('backs off after a slow list failure too (a timeout is no reason to hammer the server)', async () => {
     const { source, reflector, clock } = setup();
     source.listDelayMs = 30_000;

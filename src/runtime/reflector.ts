@@ -1,6 +1,6 @@
 // List-then-watch for one resource type (and namespace), kept alive for ever:
-// - the first list fills a cache and marks the reflector synced; events then flow from the list's
-//   resourceVersion, so nothing is missed between list and watch;
+// - the first list fills a cache and marks the reflector synced (whenSynced() resolves); events then flow from
+//   the list's resourceVersion, so nothing is missed between list and watch;
 // - a watch that ends after running a while (server timeout, API server restart, idle timeout) is resumed at
 //   once from the last resourceVersion seen; one that fails quickly is retried with backoff (1 s doubling to
 //   30 s, reset by any event); 410 Gone (history compacted) forces a fresh list;
@@ -9,7 +9,7 @@
 // Nothing here ever exits the process: every failure is logged, counted and retried.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { KeyedBackoff, type BackoffOptions } from './backoff.js';
-import { sleep, type Clock, type Random } from './clock.js';
+import { sleep, unlessAborted, type Clock, type Random } from './clock.js';
 import { describeError } from './errors.js';
 import { nullLogger, type Logger } from './logger.js';
 import type { WatchObserver } from './metrics.js';
@@ -70,6 +70,8 @@ export class Reflector {
   private readonly backoff: KeyedBackoff;
   private readonly log: Logger;
   private synced = false;
+  private readonly firstList: Promise<void>;
+  private markSynced: () => void = () => undefined;
   private stopper: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private resourceVersion: string | undefined;
@@ -81,6 +83,7 @@ export class Reflector {
       options.backoff ?? { baseMs: 1000, maxMs: 30_000, jitter: 0.1, random: options.random },
     );
     this.log = (options.logger ?? nullLogger).child({ component: 'reflector', resource: options.name });
+    this.firstList = new Promise((resolve) => (this.markSynced = resolve));
   }
 
   get name(): string {
@@ -96,6 +99,14 @@ export class Reflector {
   /** True once the first list has completed (stays true across later re-lists). */
   hasSynced(): boolean {
     return this.synced;
+  }
+
+  /**
+   * Resolves once the first list has completed (at once if it has); rejects with the abort reason when
+   * `signal` aborts first. Without a signal it waits for ever if the list never succeeds.
+   */
+  whenSynced(signal?: AbortSignal): Promise<void> {
+    return unlessAborted(this.firstList, signal);
   }
 
   keys(): string[] {
@@ -177,6 +188,7 @@ export class Reflector {
     this.backoff.forget(BACKOFF_KEY);
     if (!this.synced) this.log.info('synced', { objects: this.store.size });
     this.synced = true;
+    this.markSynced();
   }
 
   /** Runs one watch until the server ends it; throws when it fails. */
