@@ -52,6 +52,7 @@ function setup(watchNamespaces: string[] = [], failingList?: string, heldList?: 
     operatorNamespace: 'ops',
     concurrency: 2,
     resyncPeriodMs: 0,
+    coalesce: { quietMs: 50, maxWaitMs: 1000 },
     clock,
     sourceFactory: (type, namespace, labelSelector) => {
       const id = `${resourceId(type)}|${namespace ?? '*'}|${labelSelector ?? ''}`;
@@ -134,6 +135,29 @@ describe('ControllerOperator', () => {
     source(SERVICE).current.emit('MODIFIED', object(SERVICE, 'ns', 'web', { resourceVersion: '2', annotations }));
     await flushPromises();
     expect(reconciled.sort()).toEqual(expected);
+    await operator.stopControllers(0);
+    await operator.stopWatches();
+  });
+
+  it('events of a coalescing watch are queued after the burst; other events at once', async () => {
+    const { operator, source, reconciled, reconcile, clock } = setup();
+    const registration = tunnelRegistration(reconcile);
+    operator.register({ ...registration, watches: registration.watches!.map((w) => ({ ...w, coalesce: true })) });
+    await operator.start();
+    operator.startControllers();
+    const annotations = { 'example.io/tunnel': 't' };
+    for (let i = 0; i < 20; i++) {
+      source(SERVICE).current.emit('ADDED', object(SERVICE, 'ns', `web-${i}`, { annotations }));
+      await clock.advance(10);
+    }
+    expect(reconciled).toEqual([]);
+    source(TUNNEL).current.emit('MODIFIED', object(TUNNEL, 'ns', 'other'));
+    await flushPromises();
+    expect(reconciled).toEqual(['ns/other']);
+    await clock.advance(40);
+    expect(reconciled).toEqual(['ns/other', 'ns/t']);
+    await clock.advance(5000);
+    expect(reconciled).toEqual(['ns/other', 'ns/t']);
     await operator.stopControllers(0);
     await operator.stopWatches();
   });

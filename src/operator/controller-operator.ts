@@ -8,7 +8,7 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import pkg from '@dot-i/k8s-operator';
 import type { ResourceEvent, ResourceEventType, ResourceMeta } from '@dot-i/k8s-operator';
 import { systemClock, systemRandom, type Clock, type Random } from '../runtime/clock.js';
-import { Controller } from '../runtime/controller.js';
+import { Controller, type CoalesceOptions } from '../runtime/controller.js';
 import { describeError, toError } from '../runtime/errors.js';
 import { objectKey } from '../runtime/keys.js';
 import { apiVersionOf, resourceId, type ResourceClient, type ResourceType } from '../runtime/kube-client.js';
@@ -37,6 +37,8 @@ export interface ControllerOperatorOptions {
   operatorNamespace: string;
   concurrency: number;
   resyncPeriodMs: number;
+  /** Default coalescing of the registrations (for their watches with `coalesce: true`); unset: none. */
+  coalesce?: CoalesceOptions;
   clock?: Clock;
   random?: Random;
   /** Replaces the real list/watch (tests). */
@@ -81,6 +83,7 @@ export class ControllerOperator extends Operator {
       reconcile: registration.reconcile,
       concurrency: registration.concurrency ?? this.options.concurrency,
       resyncPeriodMs: registration.resyncPeriodMs ?? this.options.resyncPeriodMs,
+      coalesce: registration.coalesce ?? this.options.coalesce,
       listKeys: () => this.watches.keys(primary),
       clock: this.clock,
       backoff: registration.backoff,
@@ -114,7 +117,7 @@ export class ControllerOperator extends Operator {
             // The old copy too: a Service moved from Tunnel A to B (or no longer annotated) concerns A as well.
             const keys = new Set(binding.map(event.object, this.watches));
             if (event.old) for (const key of binding.map(event.old, this.watches)) keys.add(key);
-            for (const key of keys) controller?.enqueue(key);
+            for (const key of keys) controller?.enqueue(key, { coalesce: binding.coalesce });
             return Promise.resolve();
           } catch (err: unknown) {
             return Promise.reject(toError(err));

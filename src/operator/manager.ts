@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { sleep, systemClock, systemRandom, type Clock, type Random } from '../runtime/clock.js';
 import type { OperatorConfig } from '../runtime/config.js';
-import type { Controller } from '../runtime/controller.js';
+import { coalesceWindow, type Controller } from '../runtime/controller.js';
 import { describeError } from '../runtime/errors.js';
 import { KubeEventRecorder, kubeEventSink, type EventRecorder } from '../runtime/events.js';
 import { HealthServer } from '../runtime/http-server.js';
@@ -80,6 +80,7 @@ export class Manager {
       operatorNamespace: config.operatorNamespace,
       concurrency: config.concurrency,
       resyncPeriodMs: config.resyncPeriodMs,
+      coalesce: coalesceWindow(config.coalesceWindowMs),
       clock: this.clock,
       random,
       sourceFactory: options.sourceFactory,

@@ -13,6 +13,8 @@ export interface WatchBinding {
   labelSelector: string | undefined;
   cache: 'full' | 'metadata';
   map: KeyMapper;
+  /** Keys are enqueued coalesced (WatchSpec.coalesce). */
+  coalesce: boolean;
 }
 
 export interface ScopeConfig {
@@ -43,6 +45,7 @@ function expand(spec: WatchSpec, map: KeyMapper, cache: 'full' | 'metadata', con
     labelSelector: spec.labelSelector,
     cache: spec.cache ?? cache,
     map,
+    coalesce: spec.coalesce ?? false,
   }));
 }
 
