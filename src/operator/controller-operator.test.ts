@@ -32,7 +32,8 @@ function object(type: ResourceType, namespace: string | undefined, name: string,
   return { apiVersion: type.group ? `${type.group}/${type.version}` : type.version, kind: type.kind, metadata };
 }
 
-function setup(watchNamespaces: string[] = [], failingList?: string) {
+/** `failingList`: watches whose id starts with it fail to list; `heldList`: their list takes 5 s. */
+function setup(watchNamespaces: string[] = [], failingList?: string, heldList?: string) {
   const clock = new FakeClock();
   const sources = new Map<string, FakeSource>();
   const kubeConfig = new KubeConfig();
@@ -51,6 +52,7 @@ function setup(watchNamespaces: string[] = [], failingList?: string) {
     operatorNamespace: 'ops',
     concurrency: 2,
     resyncPeriodMs: 0,
+    coalesce: { quietMs: 50, maxWaitMs: 1000 },
     clock,
     sourceFactory: (type, namespace, labelSelector) => {
       const id = `${resourceId(type)}|${namespace ?? '*'}|${labelSelector ?? ''}`;
@@ -58,6 +60,7 @@ function setup(watchNamespaces: string[] = [], failingList?: string) {
       source.listResults = id.startsWith(failingList ?? '\u0000')
         ? [new Error('tunnels.example.io is forbidden')]
         : [{ items: [], resourceVersion: '1' }];
+      if (heldList && id.startsWith(heldList)) source.listDelayMs = 5000;
       sources.set(id, source);
       return source;
     },
@@ -118,6 +121,47 @@ describe('ControllerOperator', () => {
     await operator.stopWatches();
   });
 
+  it.each([
+    ['moved from Tunnel a to b', { 'example.io/tunnel': 'b' }, ['ns/a', 'ns/b']],
+    ['no longer annotated', {}, ['ns/a']],
+  ])('a Service %s re-queues the Tunnels of its old and its new version', async (_, annotations, expected) => {
+    const { operator, source, reconciled, reconcile } = setup();
+    operator.register(tunnelRegistration(reconcile));
+    await operator.start();
+    operator.startControllers();
+    source(SERVICE).current.emit('ADDED', object(SERVICE, 'ns', 'web', { annotations: { 'example.io/tunnel': 'a' } }));
+    await flushPromises();
+    reconciled.length = 0;
+    source(SERVICE).current.emit('MODIFIED', object(SERVICE, 'ns', 'web', { resourceVersion: '2', annotations }));
+    await flushPromises();
+    expect(reconciled.sort()).toEqual(expected);
+    await operator.stopControllers(0);
+    await operator.stopWatches();
+  });
+
+  it('events of a coalescing watch are queued after the burst; other events at once', async () => {
+    const { operator, source, reconciled, reconcile, clock } = setup();
+    const registration = tunnelRegistration(reconcile);
+    operator.register({ ...registration, watches: registration.watches!.map((w) => ({ ...w, coalesce: true })) });
+    await operator.start();
+    operator.startControllers();
+    const annotations = { 'example.io/tunnel': 't' };
+    for (let i = 0; i < 20; i++) {
+      source(SERVICE).current.emit('ADDED', object(SERVICE, 'ns', `web-${i}`, { annotations }));
+      await clock.advance(10);
+    }
+    expect(reconciled).toEqual([]);
+    source(TUNNEL).current.emit('MODIFIED', object(TUNNEL, 'ns', 'other'));
+    await flushPromises();
+    expect(reconciled).toEqual(['ns/other']);
+    await clock.advance(40);
+    expect(reconciled).toEqual(['ns/other', 'ns/t']);
+    await clock.advance(5000);
+    expect(reconciled).toEqual(['ns/other', 'ns/t']);
+    await operator.stopControllers(0);
+    await operator.stopWatches();
+  });
+
   it('watches each configured namespace, and cluster-scoped kinds once', async () => {
     const { operator, sources, reconcile } = setup(['a', 'b']);
     operator.register(tunnelRegistration(reconcile));
@@ -169,6 +213,20 @@ describe('ControllerOperator', () => {
     await flushPromises();
     expect(reconciled.sort()).toEqual(['ns/a', 'ns/b']);
     await operator.stopControllers(0);
+    await operator.stopWatches();
+  });
+
+  it('waitForSync resolves only once every watch has completed its first list', async () => {
+    const { operator, reconcile, clock } = setup([], undefined, 'services');
+    operator.register(tunnelRegistration(reconcile));
+    await operator.start();
+    let synced = false;
+    void operator.waitForSync().then(() => (synced = true));
+    await clock.advance(4999);
+    expect(operator.unsynced()).toEqual(['services/v1']);
+    expect(synced).toBe(false);
+    await clock.advance(1);
+    expect(synced).toBe(true);
     await operator.stopWatches();
   });
 

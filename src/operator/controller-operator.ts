@@ -8,7 +8,7 @@ import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import pkg from '@dot-i/k8s-operator';
 import type { ResourceEvent, ResourceEventType, ResourceMeta } from '@dot-i/k8s-operator';
 import { systemClock, systemRandom, type Clock, type Random } from '../runtime/clock.js';
-import { Controller } from '../runtime/controller.js';
+import { Controller, type CoalesceOptions } from '../runtime/controller.js';
 import { describeError, toError } from '../runtime/errors.js';
 import { objectKey } from '../runtime/keys.js';
 import { apiVersionOf, resourceId, type ResourceClient, type ResourceType } from '../runtime/kube-client.js';
@@ -18,9 +18,14 @@ import type { RuntimeMetrics } from '../runtime/metrics.js';
 import { Reflector, type ListWatchSource } from '../runtime/reflector.js';
 import { WatchRegistry, type WatchOptions } from './watch-registry.js';
 import type { ControllerRegistration } from './types.js';
-import { routesFor } from './routes.js';
+import { watchBindingsFor } from './watch-bindings.js';
 
 const { default: Operator, ResourceMetaImpl } = pkg;
+
+/** The framework's event, plus the previously cached copy of a MODIFIED object. */
+export interface WatchEvent extends ResourceEvent {
+  old?: KubernetesObject;
+}
 
 export interface ControllerOperatorOptions {
   kubeConfig: KubeConfig;
@@ -32,6 +37,8 @@ export interface ControllerOperatorOptions {
   operatorNamespace: string;
   concurrency: number;
   resyncPeriodMs: number;
+  /** Default coalescing of the registrations (for their watches with `coalesce: true`); unset: none. */
+  coalesce?: CoalesceOptions;
   clock?: Clock;
   random?: Random;
   /** Replaces the real list/watch (tests). */
@@ -40,6 +47,11 @@ export interface ControllerOperatorOptions {
     namespace: string | undefined,
     labelSelector: string | undefined,
   ) => ListWatchSource;
+}
+
+/** List items come without apiVersion and kind: fill them in from the watched type. */
+function withKind(type: ResourceType, object: KubernetesObject): KubernetesObject {
+  return { ...object, apiVersion: object.apiVersion ?? apiVersionOf(type), kind: object.kind ?? type.kind };
 }
 
 export class ControllerOperator extends Operator {
@@ -71,6 +83,7 @@ export class ControllerOperator extends Operator {
       reconcile: registration.reconcile,
       concurrency: registration.concurrency ?? this.options.concurrency,
       resyncPeriodMs: registration.resyncPeriodMs ?? this.options.resyncPeriodMs,
+      coalesce: registration.coalesce ?? this.options.coalesce,
       listKeys: () => this.watches.keys(primary),
       clock: this.clock,
       backoff: registration.backoff,
@@ -91,26 +104,29 @@ export class ControllerOperator extends Operator {
     this.started = true;
     const planned = this.registrations.map((registration) => ({
       controller: this.controllers.get(registration.name),
-      routes: routesFor(registration, this.options),
+      bindings: watchBindingsFor(registration, this.options),
     }));
-    for (const { routes } of planned) {
-      for (const r of routes)
-        this.watches.plan(r.type, r.namespace, { labelSelector: r.labelSelector, cache: r.cache });
+    for (const { bindings } of planned) {
+      for (const b of bindings)
+        this.watches.plan(b.type, b.namespace, { labelSelector: b.labelSelector, cache: b.cache });
     }
-    for (const { controller, routes } of planned) {
-      for (const route of routes) {
-        const onEvent = (event: ResourceEvent): Promise<void> => {
+    for (const { controller, bindings } of planned) {
+      for (const binding of bindings) {
+        const onEvent = (event: WatchEvent): Promise<void> => {
           try {
-            for (const key of route.map(event.object, this.watches)) controller?.enqueue(key);
+            // The old copy too: a Service moved from Tunnel A to B (or no longer annotated) concerns A as well.
+            const keys = new Set(binding.map(event.object, this.watches));
+            if (event.old) for (const key of binding.map(event.old, this.watches)) keys.add(key);
+            for (const key of keys) controller?.enqueue(key, { coalesce: binding.coalesce });
             return Promise.resolve();
           } catch (err: unknown) {
             return Promise.reject(toError(err));
           }
         };
-        const { group, version, plural } = route.type;
-        await this.watchResource(group, version, plural, onEvent, route.namespace, {
-          labelSelector: route.labelSelector,
-          cache: route.cache,
+        const { group, version, plural } = binding.type;
+        await this.watchResource(group, version, plural, onEvent, binding.namespace, {
+          labelSelector: binding.labelSelector,
+          cache: binding.cache,
         });
       }
     }
@@ -118,20 +134,20 @@ export class ControllerOperator extends Operator {
 
   /**
    * Replaces the framework's watch loop with a Reflector (shared by every registration of the same resource,
-   * namespace and selector). Same signature as the framework's, plus options.
+   * namespace and selector). Same signature as the framework's, plus options; events also carry `old`.
    */
   // eslint-disable-next-line max-params -- the framework's signature, plus our options
   protected override watchResource(
     group: string,
     version: string,
     plural: string,
-    onEvent: (event: ResourceEvent) => Promise<void>,
+    onEvent: (event: WatchEvent) => Promise<void>,
     namespace?: string,
     options: WatchOptions = {},
   ): Promise<void> {
     const type = this.watches.typeOf(group, version, plural);
     const reflector = this.watches.ensure(type, namespace, options);
-    reflector.addHandler((phase, object) => this.dispatch(type, phase, object, onEvent));
+    reflector.addHandler((phase, object, old) => this.dispatch(type, phase, { object, old }, onEvent));
     reflector.start();
     return Promise.resolve();
   }
@@ -139,16 +155,18 @@ export class ControllerOperator extends Operator {
   private dispatch(
     type: ResourceType,
     phase: string,
-    object: KubernetesObject,
-    onEvent: (e: ResourceEvent) => Promise<void>,
+    change: { object: KubernetesObject; old: KubernetesObject | undefined },
+    onEvent: (e: WatchEvent) => Promise<void>,
   ): void {
-    const full = { ...object, apiVersion: object.apiVersion ?? apiVersionOf(type), kind: object.kind ?? type.kind };
-    let event: ResourceEvent;
+    const full = withKind(type, change.object);
+    const old = change.old && withKind(type, change.old);
+    let event: WatchEvent;
     try {
       event = {
         meta: ResourceMetaImpl.createWithPlural(type.plural, full),
         type: phase as ResourceEventType,
         object: full,
+        ...(old ? { old } : {}),
       };
     } catch (err: unknown) {
       this.log.warn('skipping malformed watch object', { error: describeError(err), resource: resourceId(type) });
@@ -182,6 +200,14 @@ export class ControllerOperator extends Operator {
   /** True once every watch has completed its first list. */
   hasSynced(): boolean {
     return this.watches.hasSynced();
+  }
+
+  /**
+   * Resolves once every watch has completed its first list (call after start()); rejects when `signal`
+   * aborts first. Reconciling before that could act on a half-listed cache, e.g. delete what it has not seen.
+   */
+  waitForSync(signal?: AbortSignal): Promise<void> {
+    return this.watches.waitForSync(signal);
   }
 
   /** Watches that have not completed their first list yet. */

@@ -1,6 +1,6 @@
 // The operator layer's public surface: the Operator subclass, the manager that wires everything, registration
 // types and key mappers.
-export { ControllerOperator, type ControllerOperatorOptions } from './controller-operator.js';
+export { ControllerOperator, type ControllerOperatorOptions, type WatchEvent } from './controller-operator.js';
 export { Manager, type ManagerOptions } from './manager.js';
 export { handleProcessSignals } from './signals.js';
 export { mapAny, mapOwnerLabels, mapOwnerReferences } from './mappers.js';

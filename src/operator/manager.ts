@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { KubeConfig } from '@kubernetes/client-node';
 import { sleep, systemClock, systemRandom, type Clock, type Random } from '../runtime/clock.js';
 import type { OperatorConfig } from '../runtime/config.js';
-import type { Controller } from '../runtime/controller.js';
+import { coalesceWindow, type Controller } from '../runtime/controller.js';
 import { describeError } from '../runtime/errors.js';
 import { KubeEventRecorder, kubeEventSink, type EventRecorder } from '../runtime/events.js';
 import { HealthServer } from '../runtime/http-server.js';
@@ -46,6 +46,8 @@ export class Manager {
   private readonly health: HealthServer;
   private readonly clock: Clock;
   private shutdownPromise: Promise<void> | undefined;
+  /** Aborts when shutdown begins: ends the wait for the first lists. */
+  private readonly stopping = new AbortController();
   private resolveDone: () => void = () => undefined;
   /** Resolves once shutdown has completed. */
   readonly done: Promise<void>;
@@ -78,6 +80,7 @@ export class Manager {
       operatorNamespace: config.operatorNamespace,
       concurrency: config.concurrency,
       resyncPeriodMs: config.resyncPeriodMs,
+      coalesce: coalesceWindow(config.coalesceWindowMs),
       clock: this.clock,
       random,
       sourceFactory: options.sourceFactory,
@@ -137,11 +140,16 @@ export class Manager {
     return this.elector ? this.elector.isLeader() : true;
   }
 
-  /** Serves probes and metrics, starts the watches, then campaigns for leadership (or starts at once). */
+  /**
+   * Serves probes and metrics, starts the watches, waits until every watch has completed its first list, then
+   * campaigns for leadership (or starts the controllers at once). Resolves early, starting nothing, when
+   * shutdown begins during the wait.
+   */
   async start(): Promise<{ port: number }> {
     const port = await this.health.listen();
     this.logger.info('starting', { identity: this.identity, port, namespaces: this.config.watchNamespaces });
     await this.operator.start();
+    if (!(await this.waitForSync())) return { port };
     if (this.elector) {
       this.elector.start();
     } else {
@@ -149,6 +157,19 @@ export class Manager {
       this.operator.startControllers();
     }
     return { port };
+  }
+
+  /** Waits for the first lists (/readyz names the missing ones meanwhile); false when shutdown began. */
+  private async waitForSync(): Promise<boolean> {
+    const started = this.clock.now();
+    try {
+      await this.operator.waitForSync(this.stopping.signal);
+    } catch (err: unknown) {
+      this.logger.info('stopped waiting for the watches to sync', { reason: describeError(err) });
+      return false;
+    }
+    this.logger.info('watches synced', { waitedMs: this.clock.now() - started });
+    return true;
   }
 
   /** Graceful shutdown; idempotent. Order: not ready → watches → in-flight reconciles → lease → HTTP. */
@@ -159,6 +180,7 @@ export class Manager {
 
   private async runShutdown(reason: string): Promise<void> {
     this.logger.info('shutting down', { reason });
+    this.stopping.abort(new Error(`shutting down (${reason})`));
     this.health.markShuttingDown();
     await this.step('stop watches', () => this.operator.stopWatches());
     await this.step('finish in-flight reconciles', () => this.operator.stopControllers(this.config.shutdownTimeoutMs));

@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ResourceType } from '../runtime/kube-client.js';
 import { mapAny, mapOwnerLabels, mapOwnerReferences } from './mappers.js';
-import { namespacesFor } from './routes.js';
+import { namespacesFor } from './watch-bindings.js';
 import type { CacheReader } from './types.js';
 
 const TUNNEL: ResourceType = {

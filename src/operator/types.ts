@@ -2,7 +2,7 @@
 // with a mapping to primary keys, and its reconcile function.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { BackoffOptions } from '../runtime/backoff.js';
-import type { Reconciler } from '../runtime/controller.js';
+import type { CoalesceOptions, Reconciler } from '../runtime/controller.js';
 import type { ResourceType } from '../runtime/kube-client.js';
 
 /**
@@ -18,9 +18,11 @@ export interface CacheReader {
 }
 
 /**
- * Maps an object of a watched kind to keys of the controller's primary kind. It must rely only on
- * apiVersion, kind and metadata: for an object that vanished while the watch was down it gets the cached
- * copy, which for `cache: 'metadata'` watches holds nothing else.
+ * Maps an object of a watched kind to keys of the controller's primary kind. On a change it is called for the
+ * new and for the previously cached version, and the union of keys is queued (a reference that moved
+ * concerns its old target too). It must rely only on apiVersion, kind and metadata: the previous version and
+ * an object that vanished while the watch was down come from the cache, which for `cache: 'metadata'`
+ * watches holds nothing else.
  */
 export type KeyMapper = (object: KubernetesObject, cache: CacheReader) => Iterable<string>;
 
@@ -31,6 +33,11 @@ export interface WatchSpec {
   namespaces?: NamespaceScope;
   /** What the cache keeps: everything but managedFields, or metadata only. Default: metadata. */
   cache?: 'full' | 'metadata';
+  /**
+   * Queue the keys of this watch's events after bursts (the controller's coalescing window) rather than at
+   * once: e.g. many Services changing together reconcile their Tunnel once. Default false.
+   */
+  coalesce?: boolean;
 }
 
 export interface MappedWatch extends WatchSpec {
@@ -56,5 +63,7 @@ export interface ControllerRegistration {
   concurrency?: number;
   /** Default: the configured resync period. */
   resyncPeriodMs?: number;
+  /** How watches with `coalesce: true` wait out bursts. Default: from the configured coalescing window. */
+  coalesce?: CoalesceOptions;
   backoff?: BackoffOptions;
 }

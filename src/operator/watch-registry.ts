@@ -84,6 +84,11 @@ export class WatchRegistry implements CacheReader {
     return [...this.reflectors.values()].every((r) => r.reflector.hasSynced());
   }
 
+  /** Resolves once every watch has completed its first list; rejects when `signal` aborts first. */
+  async waitForSync(signal?: AbortSignal): Promise<void> {
+    await Promise.all([...this.reflectors.values()].map((r) => r.reflector.whenSynced(signal)));
+  }
+
   unsynced(): string[] {
     return [...this.reflectors.values()].filter((r) => !r.reflector.hasSynced()).map((r) => r.reflector.name);
   }

@@ -35,6 +35,7 @@ describe('parseConfig', () => {
       logLevel: 'info',
       concurrency: 4,
       resyncPeriodMs: 600_000,
+      coalesceWindowMs: 50,
       http: { host: '0.0.0.0', port: 8080 },
       leaderElection: {
         enabled: true,
@@ -101,6 +102,14 @@ describe('parseConfig', () => {
       '--http-port: 70000 is outside 0-65535',
       'LEASE_DURATION: "soon" is not a duration (examples: 500ms, 30s, 10m, 1h30m)',
       '--resync-period / RESYNC_PERIOD: must be 0 (off) or at least 10s',
+    ]);
+  });
+
+  it('reads the coalescing window: 0 disables it, more than 10 s is refused', () => {
+    expect(parseConfig(['--coalesce-window=0'], minimal, host).coalesceWindowMs).toBe(0);
+    expect(parseConfig([], { ...minimal, COALESCE_WINDOW: '200ms' }, host).coalesceWindowMs).toBe(200);
+    expect(problemsOf([], { ...minimal, COALESCE_WINDOW: '1m' })).toEqual([
+      '--coalesce-window / COALESCE_WINDOW: must be at most 10s',
     ]);
   });
 

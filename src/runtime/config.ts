@@ -48,6 +48,8 @@ export interface OperatorConfig {
   concurrency: number;
   /** 0 disables periodic resync. */
   resyncPeriodMs: number;
+  /** Quiet time before a burst of coalesced changes is reconciled (see coalesceWindow); 0 disables. */
+  coalesceWindowMs: number;
   http: { host: string; port: number };
   leaderElection: LeaderElectionConfig;
   /** Bound on finishing in-flight reconciles at shutdown. */
@@ -164,6 +166,7 @@ export function parseConfig(
     ),
     concurrency: r.get('concurrency', (v) => parseInteger(v, 1, 64), 4),
     resyncPeriodMs: r.get('resync-period', parseDuration, 0),
+    coalesceWindowMs: r.get('coalesce-window', parseDuration, 0),
     http: {
       host: r.get('http-host', text, '0.0.0.0'),
       port: r.get('http-port', (v) => parseInteger(v, 0, 65535), 8080),
@@ -188,6 +191,7 @@ function validate(r: Reader, config: OperatorConfig): void {
     config.resyncPeriodMs === 0 || config.resyncPeriodMs >= 10_000,
     '--resync-period / RESYNC_PERIOD: must be 0 (off) or at least 10s',
   );
+  r.check(config.coalesceWindowMs <= 10_000, '--coalesce-window / COALESCE_WINDOW: must be at most 10s');
   r.check(config.shutdownTimeoutMs > 0, '--shutdown-timeout / SHUTDOWN_TIMEOUT: must be > 0');
   const le = config.leaderElection;
   if (le.enabled) {

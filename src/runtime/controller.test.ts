@@ -1,4 +1,11 @@
-import { Controller, type ControllerObserver, type ReconcileContext, type ReconcileOutcome } from './controller.js';
+import {
+  Controller,
+  coalesceWindow,
+  type CoalesceOptions,
+  type ControllerObserver,
+  type ReconcileContext,
+  type ReconcileOutcome,
+} from './controller.js';
 import { TerminalError } from './errors.js';
 import { FakeClock, flushPromises } from './testing/fake-clock.js';
 
@@ -44,7 +51,7 @@ function observer(): ControllerObserver & { outcomes: ReconcileOutcome[] } {
 
 function make(
   reconcile: (ctx: ReconcileContext) => Promise<{ requeueAfterMs?: number } | void>,
-  options: { concurrency?: number; resyncPeriodMs?: number; keys?: string[] } = {},
+  options: { concurrency?: number; resyncPeriodMs?: number; keys?: string[]; coalesce?: CoalesceOptions } = {},
 ): { controller: Controller; clock: FakeClock; obs: ReturnType<typeof observer> } {
   const clock = new FakeClock();
   const obs = observer();
@@ -54,6 +61,7 @@ function make(
     concurrency: options.concurrency ?? 2,
     resyncPeriodMs: options.resyncPeriodMs ?? 0,
     listKeys: () => options.keys ?? [],
+    coalesce: options.coalesce,
     clock,
     backoff: { baseMs: 100, maxMs: 800, jitter: 0 },
     observer: obs,
@@ -151,7 +159,7 @@ describe('Controller scheduling', () => {
     for (const key of ['a', 'b', 'c']) controller.enqueue(key);
     await flushPromises();
     expect([...gate.running].sort()).toEqual(['a', 'b']); // 'c' waits: only two workers
-    controller.enqueue('a'); // re-added while in flight, twice: coalesced into one more run
+    controller.enqueue('a'); // re-added while in flight, twice: one more run
     controller.enqueue('a');
     await gate.release('a');
     expect([...gate.running].sort()).toEqual(['b', 'c']); // 'c' was queued before the re-added 'a'
@@ -200,6 +208,38 @@ describe('Controller scheduling', () => {
     await flushPromises();
     expect(runs).toEqual(['x']);
     await controller.shutDown({ graceMs: 0 });
+  });
+});
+
+describe('Controller coalescing', () => {
+  it.each([
+    ['with a window, coalesced keys run once after the burst', { quietMs: 50, maxWaitMs: 1000 }, true, [250]],
+    ['a plain enqueue is never delayed', { quietMs: 50, maxWaitMs: 1000 }, false, [0, 10, 20]],
+    ['without a window, coalesce is ignored', undefined, true, [0, 10, 20]],
+    ['a window of 0 is no window', { quietMs: 0, maxWaitMs: 1000 }, true, [0, 10, 20]],
+  ])('%s', async (_, coalesce, coalesced, expected) => {
+    const runs: number[] = [];
+    let elapsed = (): number => 0;
+    const { controller, clock } = make(() => Promise.resolve(void runs.push(elapsed())), { coalesce });
+    const start = clock.now();
+    elapsed = () => clock.now() - start;
+    controller.start();
+    for (let t = 0; t <= 200; t += 10) {
+      controller.enqueue('k', { coalesce: coalesced });
+      await clock.advance(10);
+    }
+    await clock.advance(5000);
+    expect(runs.slice(0, 3)).toEqual(expected);
+    if (coalesced && coalesce?.quietMs) expect(runs).toHaveLength(1);
+    await controller.shutDown({ graceMs: 0 });
+  });
+
+  it.each([
+    [0, undefined],
+    [50, { quietMs: 50, maxWaitMs: 1000 }],
+    [200, { quietMs: 200, maxWaitMs: 4000 }],
+  ])('coalesceWindow(%i ms): quiet for the window, at most max(1 s, 20 × window)', (windowMs, expected) => {
+    expect(coalesceWindow(windowMs)).toEqual(expected);
   });
 });
 

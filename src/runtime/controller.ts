@@ -44,12 +44,34 @@ export interface ControllerOptions {
   concurrency: number;
   /** 0 disables resync. */
   resyncPeriodMs: number;
+  /** How enqueue(key, { coalesce: true }) waits out bursts; unset (or quietMs 0): such keys are queued at once. */
+  coalesce?: CoalesceOptions;
   /** Every key the caches know, for resync and for a fresh leader. */
   listKeys: () => Iterable<string>;
   clock?: Clock;
   backoff?: BackoffOptions;
   logger?: Logger;
   observer?: ControllerObserver;
+}
+
+/** See WorkQueue.addCoalesced. */
+export interface CoalesceOptions {
+  quietMs: number;
+  maxWaitMs: number;
+}
+
+/** The longest a coalesced key waits is the larger of this and MAX_WAIT_FACTOR × the window. */
+const MIN_MAX_WAIT_MS = 1000;
+const MAX_WAIT_FACTOR = 20;
+
+/**
+ * The coalescing for a window (`--coalesce-window`): a key is queued once its changes have paused for the
+ * window, and at the latest max(1 s, 20 × window) after the first of them, so that a steady trickle of changes
+ * still reconciles regularly. 0 disables coalescing.
+ */
+export function coalesceWindow(windowMs: number): CoalesceOptions | undefined {
+  if (windowMs <= 0) return undefined;
+  return { quietMs: windowMs, maxWaitMs: Math.max(MIN_MAX_WAIT_MS, MAX_WAIT_FACTOR * windowMs) };
 }
 
 export interface StopOptions {
@@ -81,9 +103,14 @@ export class Controller {
     this.queue = new WorkQueue({ clock: this.clock, backoff: options.backoff, observer: options.observer });
   }
 
-  /** Queues a key; safe to call at any time, coalesces with a pending one. */
-  enqueue(key: string): void {
-    this.queue.add(key);
+  /**
+   * Queues a key; safe to call at any time (a key already waiting is held once). With `coalesce`, and when
+   * this controller has a coalescing window, the key is queued after the burst of changes instead of at once.
+   */
+  enqueue(key: string, options: { coalesce?: boolean } = {}): void {
+    const window = this.options.coalesce;
+    if (options.coalesce && window) this.queue.addCoalesced(key, window.quietMs, window.maxWaitMs);
+    else this.queue.add(key);
   }
 
   get running(): boolean {

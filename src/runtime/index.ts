@@ -4,6 +4,8 @@ export { KeyedBackoff, defaultReconcileBackoff, type BackoffOptions } from './ba
 export { WorkQueue, type WorkQueueObserver } from './work-queue.js';
 export {
   Controller,
+  coalesceWindow,
+  type CoalesceOptions,
   type ControllerOptions,
   type ReconcileContext,
   type ReconcileOutcome,

@@ -72,7 +72,7 @@ export class RuntimeMetrics {
     });
     this.queueAdds = new Counter({
       name: 'cloudflare_operator_workqueue_adds_total',
-      help: 'Keys added to the work queue (after coalescing).',
+      help: 'Keys added to the work queue (an add of a key already waiting is not counted).',
       labelNames: ['name'],
       registers,
     });

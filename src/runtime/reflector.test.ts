@@ -78,6 +78,28 @@ describe('Reflector', () => {
     await reflector.stop();
   });
 
+  it('gives MODIFIED handlers the previously cached copy as old, from a watch and from a re-list', async () => {
+    const { source, reflector } = setup('metadata');
+    const label = (o?: KubernetesObject): string | undefined => o?.metadata?.labels?.['tunnel'];
+    const changes: string[] = [];
+    reflector.addHandler((type, o, old) => changes.push(`${type} ${label(old) ?? '-'} → ${label(o) ?? '-'}`));
+    const withLabel = (rv: string, tunnel?: string): KubernetesObject => ({
+      ...obj('svc', rv),
+      metadata: { name: 'svc', namespace: 'ns', resourceVersion: rv, ...(tunnel ? { labels: { tunnel } } : {}) },
+    });
+    source.listResults = [
+      { items: [withLabel('1', 'a')], resourceVersion: '10' },
+      { items: [withLabel('20')], resourceVersion: '20' },
+    ];
+    reflector.start();
+    await flushPromises();
+    source.current.emit('MODIFIED', withLabel('11', 'b'));
+    source.current.emit('ERROR', { kind: 'Status', code: 410 });
+    await flushPromises();
+    expect(changes).toEqual(['ADDED - → a', 'MODIFIED a → b', 'MODIFIED b → -']);
+    await reflector.stop();
+  });
+
   it('backs off 1 s doubling to 30 s while the API server is down, then resumes where it was', async () => {
     const { source, reflector, clock } = setup();
     source.listResults = [{ items: [], resourceVersion: '10' }];
@@ -110,6 +132,31 @@ describe('Reflector', () => {
     await clock.advance(1000);
     expect(reflector.hasSynced()).toBe(true);
     expect(reflector.keys()).toEqual(['ns/a']);
+    await reflector.stop();
+  });
+
+  it('whenSynced resolves once the first list has completed, not before', async () => {
+    const { source, reflector, clock } = setup();
+    source.listResults = [new Error('forbidden'), { items: [obj('a', '1')], resourceVersion: '3' }];
+    let synced = false;
+    void reflector.whenSynced().then(() => (synced = true));
+    reflector.start();
+    await flushPromises();
+    expect(synced).toBe(false);
+    await clock.advance(1000);
+    expect(synced).toBe(true);
+    await expect(reflector.whenSynced()).resolves.toBeUndefined(); // at once when synced already
+    await reflector.stop();
+  });
+
+  it('whenSynced rejects with the reason when its signal aborts first', async () => {
+    const { source, reflector } = setup();
+    source.listResults = [new Error('forbidden')];
+    reflector.start();
+    const stop = new AbortController();
+    const waiting = reflector.whenSynced(stop.signal);
+    stop.abort(new Error('shutting down'));
+    await expect(waiting).rejects.toThrow('shutting down');
     await reflector.stop();
   });
 

@@ -1,6 +1,6 @@
 // List-then-watch for one resource type (and namespace), kept alive for ever:
-// - the first list fills a cache and marks the reflector synced; events then flow from the list's
-//   resourceVersion, so nothing is missed between list and watch;
+// - the first list fills a cache and marks the reflector synced (whenSynced() resolves); events then flow from
+//   the list's resourceVersion, so nothing is missed between list and watch;
 // - a watch that ends after running a while (server timeout, API server restart, idle timeout) is resumed at
 //   once from the last resourceVersion seen; one that fails quickly is retried with backoff (1 s doubling to
 //   30 s, reset by any event); 410 Gone (history compacted) forces a fresh list;
@@ -9,7 +9,7 @@
 // Nothing here ever exits the process: every failure is logged, counted and retried.
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { KeyedBackoff, type BackoffOptions } from './backoff.js';
-import { sleep, type Clock, type Random } from './clock.js';
+import { sleep, unlessAborted, type Clock, type Random } from './clock.js';
 import { describeError } from './errors.js';
 import { nullLogger, type Logger } from './logger.js';
 import type { WatchObserver } from './metrics.js';
@@ -32,8 +32,12 @@ export interface ListWatchSource {
   watch(resourceVersion: string, onEvent: (type: string, object: unknown) => void, signal: AbortSignal): Promise<void>;
 }
 
-/** Receives changes; must not throw (a throw is logged and the watch carries on). */
-export type ReflectorHandler = (type: WatchEventType, object: KubernetesObject) => void;
+/**
+ * Receives changes; must not throw (a throw is logged and the watch carries on). On MODIFIED, `old` is the
+ * previously cached copy (slimmed like the cache: no managedFields, metadata only for a metadata cache), so
+ * that a handler can tell what the object stopped referring to.
+ */
+export type ReflectorHandler = (type: WatchEventType, object: KubernetesObject, old?: KubernetesObject) => void;
 
 export interface ReflectorOptions {
   /** For logs and metrics, e.g. `deployments.apps/v1`. */
@@ -66,6 +70,8 @@ export class Reflector {
   private readonly backoff: KeyedBackoff;
   private readonly log: Logger;
   private synced = false;
+  private readonly firstList: Promise<void>;
+  private markSynced: () => void = () => undefined;
   private stopper: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private resourceVersion: string | undefined;
@@ -77,6 +83,7 @@ export class Reflector {
       options.backoff ?? { baseMs: 1000, maxMs: 30_000, jitter: 0.1, random: options.random },
     );
     this.log = (options.logger ?? nullLogger).child({ component: 'reflector', resource: options.name });
+    this.firstList = new Promise((resolve) => (this.markSynced = resolve));
   }
 
   get name(): string {
@@ -92,6 +99,14 @@ export class Reflector {
   /** True once the first list has completed (stays true across later re-lists). */
   hasSynced(): boolean {
     return this.synced;
+  }
+
+  /**
+   * Resolves once the first list has completed (at once if it has); rejects with the abort reason when
+   * `signal` aborts first. Without a signal it waits for ever if the list never succeeds.
+   */
+  whenSynced(signal?: AbortSignal): Promise<void> {
+    return unlessAborted(this.firstList, signal);
   }
 
   keys(): string[] {
@@ -173,6 +188,7 @@ export class Reflector {
     this.backoff.forget(BACKOFF_KEY);
     if (!this.synced) this.log.info('synced', { objects: this.store.size });
     this.synced = true;
+    this.markSynced();
   }
 
   /** Runs one watch until the server ends it; throws when it fails. */
@@ -215,12 +231,17 @@ export class Reflector {
     const object = raw as KubernetesObject;
     const rv = object.metadata?.resourceVersion;
     if (rv) this.resourceVersion = rv;
-    if (type !== 'ADDED' && type !== 'MODIFIED' && type !== 'DELETED') return undefined; // BOOKMARK
+    if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.apply(type, object); // else BOOKMARK
+    return undefined;
+  }
+
+  /** Updates the cache and tells the handlers, with the previous copy on MODIFIED. */
+  private apply(type: WatchEventType, object: KubernetesObject): void {
     const key = objectKey(object);
+    const old = this.store.get(key);
     if (type === 'DELETED') this.store.delete(key);
     else this.store.set(key, this.slim(object));
-    this.emit(type, object);
-    return undefined;
+    this.emit(type, object, type === 'MODIFIED' ? old : undefined);
   }
 
   private replace(items: KubernetesObject[]): void {
@@ -231,7 +252,7 @@ export class Reflector {
       const old = this.store.get(key);
       this.store.set(key, this.slim(item));
       if (!old) this.emit('ADDED', item);
-      else if (old.metadata?.resourceVersion !== item.metadata?.resourceVersion) this.emit('MODIFIED', item);
+      else if (old.metadata?.resourceVersion !== item.metadata?.resourceVersion) this.emit('MODIFIED', item, old);
     }
     for (const [key, old] of [...this.store]) {
       if (seen.has(key)) continue;
@@ -247,13 +268,18 @@ export class Reflector {
     return { ...object, metadata };
   }
 
-  private emit(type: WatchEventType, object: KubernetesObject): void {
-    for (const handler of this.handlers) this.deliver(handler, type, object);
+  private emit(type: WatchEventType, object: KubernetesObject, old?: KubernetesObject): void {
+    for (const handler of this.handlers) this.deliver(handler, type, object, old);
   }
 
-  private deliver(handler: ReflectorHandler, type: WatchEventType, object: KubernetesObject): void {
+  private deliver(
+    handler: ReflectorHandler,
+    type: WatchEventType,
+    object: KubernetesObject,
+    old?: KubernetesObject,
+  ): void {
     try {
-      handler(type, object);
+      handler(type, object, old);
     } catch (err: unknown) {
       this.log.error('event handler threw', { error: describeError(err), key: objectKey(object) });
     }

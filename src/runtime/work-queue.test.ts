@@ -13,7 +13,7 @@ function makeQueue(clock = new FakeClock()): { queue: WorkQueue; clock: FakeCloc
 }
 
 describe('WorkQueue', () => {
-  it('coalesces duplicates waiting in the queue', async () => {
+  it('holds a waiting key once however often it is added', async () => {
     const { queue } = makeQueue();
     queue.add('ns/a');
     queue.add('ns/b');
@@ -40,7 +40,7 @@ describe('WorkQueue', () => {
     await Promise.resolve();
     expect(second).toBe('k');
     queue.done('k');
-    expect(queue.len()).toBe(0); // the two re-adds coalesced into one run
+    expect(queue.len()).toBe(0); // the two re-adds made one more run
   });
 
   it('wakes a waiting worker when a key arrives', async () => {
@@ -102,5 +102,86 @@ describe('WorkQueue', () => {
     queue.add('b');
     void queue.get();
     expect(depths).toEqual([1, 2, 1]);
+  });
+});
+
+describe('WorkQueue.addCoalesced', () => {
+  /** A worker that takes every key at once and records when it got it, relative to the start. */
+  function consume(queue: WorkQueue, clock: FakeClock): number[] {
+    const start = clock.now();
+    const handed: number[] = [];
+    void (async () => {
+      for (let key = await queue.get(); key !== undefined; key = await queue.get()) {
+        handed.push(clock.now() - start);
+        queue.done(key);
+      }
+    })();
+    return handed;
+  }
+
+  /** Coalesced adds of `k` every 10 ms from 0 up to (not including) `untilMs`. */
+  async function trickle(queue: WorkQueue, clock: FakeClock, untilMs: number, quietMs = 50): Promise<void> {
+    for (let t = 0; t < untilMs; t += 10) {
+      queue.addCoalesced('k', quietMs, 1000);
+      await clock.advance(10);
+    }
+  }
+
+  it('a burst (adds 10 ms apart for 200 ms, quiet 50 ms) is handed out once, 50 ms after its last add', async () => {
+    const { queue, clock } = makeQueue();
+    const handed = consume(queue, clock);
+    await trickle(queue, clock, 210);
+    await clock.advance(5000);
+    expect(handed).toEqual([250]);
+    queue.shutDown();
+  });
+
+  it('a steady trickle is handed out at least every maxWait', async () => {
+    const { queue, clock } = makeQueue();
+    const handed = consume(queue, clock);
+    await trickle(queue, clock, 3000);
+    await clock.advance(5000);
+    expect(handed).toEqual([1000, 2000, 3000]);
+    queue.shutDown();
+  });
+
+  it('a plain add queues at once and cancels the pending coalesced add', async () => {
+    const { queue, clock } = makeQueue();
+    const handed = consume(queue, clock);
+    queue.addCoalesced('k', 50, 1000);
+    await clock.advance(10);
+    queue.add('k');
+    await clock.advance(5000);
+    expect(handed).toEqual([10]);
+    queue.shutDown();
+  });
+
+  it('a key in flight is queued again after done(); a key already waiting needs no timer', async () => {
+    const { queue, clock } = makeQueue();
+    queue.add('k');
+    queue.addCoalesced('k', 50, 1000); // waiting: its run will see the change
+    expect(clock.pendingTimers).toBe(0);
+    const key = await queue.get();
+    queue.addCoalesced('k', 50, 1000);
+    await clock.advance(50);
+    expect(queue.len()).toBe(0); // held back while in flight
+    queue.done(key!);
+    expect(queue.len()).toBe(1);
+  });
+
+  it('quiet 0 is a plain add', () => {
+    const { queue, clock } = makeQueue();
+    queue.addCoalesced('k', 0, 1000);
+    expect(queue.len()).toBe(1);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('shutDown cancels pending coalesced adds', async () => {
+    const { queue, clock } = makeQueue();
+    queue.addCoalesced('k', 50, 1000);
+    queue.shutDown();
+    expect(clock.pendingTimers).toBe(0);
+    await clock.advance(5000);
+    expect(queue.len()).toBe(0);
   });
 });

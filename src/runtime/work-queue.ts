@@ -1,6 +1,7 @@
 // A keyed work queue in the manner of client-go's: a key waiting in the queue is held once however often it is
-// added (coalescing), a key being processed is never handed to a second worker, and a key added while it is
-// being processed is queued again when its worker calls done().
+// added, a key being processed is never handed to a second worker, and a key added while it is being processed
+// is queued again when its worker calls done(). addCoalesced() turns a burst of adds of one key into a single
+// one after the burst (a debounce bounded by a maximum wait).
 import { abortReason, type Clock, type Timer } from './clock.js';
 import { KeyedBackoff, defaultReconcileBackoff, type BackoffOptions } from './backoff.js';
 
@@ -27,6 +28,8 @@ export class WorkQueue {
   private readonly waiters: Waiter[] = [];
   /** At most one delayed add per key: the earliest wins. */
   private readonly delayed = new Map<string, { due: number; timer: Timer }>();
+  /** Pending coalesced adds: when the first of the burst came, and the timer that will queue the key. */
+  private readonly coalescing = new Map<string, { first: number; timer: Timer }>();
   private readonly backoff: KeyedBackoff;
   private readonly clock: Clock;
   private readonly observer: WorkQueueObserver | undefined;
@@ -38,8 +41,9 @@ export class WorkQueue {
     this.observer = options.observer;
   }
 
-  /** Queues `key` now. */
+  /** Queues `key` now (and drops a pending coalesced add of it: this run covers it). */
   add(key: string): void {
+    this.cancelCoalesced(key);
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
     this.observer?.added();
@@ -63,6 +67,27 @@ export class WorkQueue {
       this.add(key);
     });
     this.delayed.set(key, { due, timer });
+  }
+
+  /**
+   * Queues `key` once the adds of it have paused for `quietMs`, but no later than `maxWaitMs` after the first
+   * coalesced add since it was last queued: a burst of changes costs one reconcile after the burst, and a
+   * steady trickle one per `maxWaitMs`. A key already waiting to run needs nothing more (that run will see the
+   * change); one in flight is queued again after done(), as with add(). `quietMs` ≤ 0 is a plain add().
+   */
+  addCoalesced(key: string, quietMs: number, maxWaitMs: number): void {
+    if (this.shuttingDown || this.dirty.has(key)) return;
+    if (quietMs <= 0) {
+      this.add(key);
+      return;
+    }
+    const now = this.clock.now();
+    const pending = this.coalescing.get(key);
+    pending?.timer.cancel();
+    const first = pending?.first ?? now;
+    const due = Math.min(now + quietMs, first + maxWaitMs);
+    const timer = this.clock.schedule(due - now, () => this.add(key));
+    this.coalescing.set(key, { first, timer });
   }
 
   /** Queues `key` after its next backoff delay; returns the delay. */
@@ -126,12 +151,18 @@ export class WorkQueue {
     return this.shuttingDown;
   }
 
-  /** Stops accepting keys, cancels delayed adds and releases every waiting get(). */
+  /** Stops accepting keys, cancels delayed and coalesced adds and releases every waiting get(). */
   shutDown(): void {
     this.shuttingDown = true;
-    for (const { timer } of this.delayed.values()) timer.cancel();
+    for (const { timer } of [...this.delayed.values(), ...this.coalescing.values()]) timer.cancel();
     this.delayed.clear();
+    this.coalescing.clear();
     for (const waiter of this.waiters.splice(0)) waiter(undefined);
+  }
+
+  private cancelCoalesced(key: string): void {
+    this.coalescing.get(key)?.timer.cancel();
+    this.coalescing.delete(key);
   }
 
   private enqueue(key: string): void {

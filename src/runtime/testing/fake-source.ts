@@ -23,15 +23,15 @@ export class FakeSource implements ListWatchSource {
   /** When set, each watch fails at once with this error. */
   watchError: Error | undefined;
 
-  /** How long each list takes, on the clock. */
+  /** How long each list takes, on the clock (an aborted signal ends it early, as with the real source). */
   listDelayMs = 0;
   /** Clock times of every list call. */
   listTimes: number[] = [];
 
-  async list(): Promise<ListResult> {
+  async list(signal?: AbortSignal): Promise<ListResult> {
     this.lists++;
     this.listTimes.push(this.clock.now());
-    if (this.listDelayMs > 0) await sleep(this.clock, this.listDelayMs);
+    if (this.listDelayMs > 0) await sleep(this.clock, this.listDelayMs, signal);
     const next = this.listResults.length > 1 ? this.listResults.shift()! : this.listResults[0];
     if (!next) throw new Error('no list result scripted');
     if (next instanceof Error) throw next;

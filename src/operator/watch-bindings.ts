@@ -1,17 +1,20 @@
-// Expands a controller registration into concrete watches: one per (resource type, namespace), each with the
+// Expands a controller registration into watch bindings: one per (resource type, namespace), each with the
 // function that turns an object of that type into keys of the controller's primary kind.
 import { objectKey } from '../runtime/keys.js';
 import type { ResourceType } from '../runtime/kube-client.js';
 import { mapOwnerReferences } from './mappers.js';
 import type { ControllerRegistration, KeyMapper, NamespaceScope, WatchSpec } from './types.js';
 
-export interface Route {
+/** One watch a controller needs, and how its objects map to the controller's keys. */
+export interface WatchBinding {
   type: ResourceType;
   /** undefined: all namespaces, or a cluster-scoped type. */
   namespace: string | undefined;
   labelSelector: string | undefined;
   cache: 'full' | 'metadata';
   map: KeyMapper;
+  /** Keys are enqueued coalesced (WatchSpec.coalesce). */
+  coalesce: boolean;
 }
 
 export interface ScopeConfig {
@@ -35,21 +38,24 @@ export function namespacesFor(type: ResourceType, scope: NamespaceScope, config:
 
 const identity: KeyMapper = (object) => [objectKey(object)];
 
-function expand(spec: WatchSpec, map: KeyMapper, cache: 'full' | 'metadata', config: ScopeConfig): Route[] {
+function expand(spec: WatchSpec, map: KeyMapper, cache: 'full' | 'metadata', config: ScopeConfig): WatchBinding[] {
   return namespacesFor(spec.type, spec.namespaces ?? 'watched', config).map((namespace) => ({
     type: spec.type,
     namespace,
     labelSelector: spec.labelSelector,
     cache: spec.cache ?? cache,
     map,
+    coalesce: spec.coalesce ?? false,
   }));
 }
 
-export function routesFor(registration: ControllerRegistration, config: ScopeConfig): Route[] {
-  const routes = expand(registration.primary, identity, 'full', config);
+export function watchBindingsFor(registration: ControllerRegistration, config: ScopeConfig): WatchBinding[] {
+  const bindings = expand(registration.primary, identity, 'full', config);
   for (const owned of registration.owns ?? []) {
-    routes.push(...expand(owned, owned.map ?? mapOwnerReferences(registration.primary.type), 'metadata', config));
+    bindings.push(...expand(owned, owned.map ?? mapOwnerReferences(registration.primary.type), 'metadata', config));
   }
-  for (const watched of registration.watches ?? []) routes.push(...expand(watched, watched.map, 'metadata', config));
-  return routes;
+  for (const watched of registration.watches ?? []) {
+    bindings.push(...expand(watched, watched.map, 'metadata', config));
+  }
+  return bindings;
 }
