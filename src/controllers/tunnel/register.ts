@@ -33,7 +33,7 @@ function owned(ownerLabel: string, namespaces: NamespaceScope): ControllerRegist
  */
 function routeWatches(primary: ResourceType): NonNullable<ControllerRegistration['watches']> {
   return [
-    { type: SERVICE, namespaces: 'watched', cache: 'full', map: tunnelsForService(primary) },
+    { type: SERVICE, namespaces: 'watched', cache: 'full', coalesce: true, map: tunnelsForService(primary) },
     { type: TUNNEL, cache: 'full', map: tunnelsSharingHostnames(primary) },
     { type: CLUSTER_TUNNEL, cache: 'full', map: tunnelsSharingHostnames(primary) },
   ];
