@@ -1,6 +1,7 @@
 // The Helm chart for real: `helm install --wait` into the local cluster, then the operator runs as a process
 // authenticated with the chart's ServiceAccount token (not the admin), with leader election on, and takes a
 // Tunnel through its whole life. A missing RBAC rule fails this test.
+import { SERVICE, serviceObject, waitForRoute, waitForServiceEvent } from '../services/support.js';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -113,12 +114,18 @@ describe('the Helm chart', () => {
     );
     const tunnel = await waitForCondition(TUNNEL, appNs.name, 'web', { type: 'Ready', status: 'True', op });
     expect(tunnel.status?.readyReplicas).toBe(2);
+    // The main job under the same token: an annotated Service is read, published, and told so by an Event.
+    await create(SERVICE, serviceObject(appNs.name, 'site', { tunnel: 'web', hostnames: 'site.example.com' }));
+    await waitForRoute(TUNNEL, appNs.name, 'web', { hostname: 'site.example.com', state: 'Active' }, op);
+    await waitForServiceEvent(appNs.name, 'site', 'Published', op);
+    expect((await emulator.control.state()).records.map((r) => r.name)).toContain('site.example.com');
 
     await remove(TUNNEL, appNs.name, 'web');
     await waitGone(TUNNEL, appNs.name, 'web', op);
     await waitFor(async () => (await emulator.control.state()).tunnels.every((t) => t.deletedAt), {
       description: 'the tunnel deleted in the emulator',
     });
+    expect((await emulator.control.state()).records).toEqual([]);
     const forbidden = op.logs.filter((line) => JSON.stringify(line).includes('forbidden'));
     expect(forbidden).toEqual([]);
   });

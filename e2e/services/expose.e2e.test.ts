@@ -82,9 +82,15 @@ beforeAll(async () => {
   }
 });
 
+// Tunnels go while the operator still runs: a namespace deleted with a finalized Tunnel in it would hang.
 afterAll(async () => {
-  await remove(CLUSTER_TUNNEL, undefined, `edge-${ns}`).catch(() => undefined);
-  await waitGone(CLUSTER_TUNNEL, undefined, `edge-${ns}`).catch(() => undefined);
+  const tunnels = [
+    [TUNNEL, ns, 'remote'],
+    [TUNNEL, ns, 'local'],
+    [CLUSTER_TUNNEL, undefined, `edge-${ns}`],
+  ] as const;
+  await Promise.all(tunnels.map(([type, namespace, name]) => remove(type, namespace, name).catch(() => undefined)));
+  await Promise.all(tunnels.map(([type, namespace, name]) => waitGone(type, namespace, name).catch(() => undefined)));
   await env?.close();
 });
 

@@ -18,6 +18,7 @@ import {
   remove,
   tunnelObject,
   waitForCondition,
+  waitGone,
 } from '../tunnel/support.js';
 import { SERVICE, serviceObject, waitForNoRecord, waitForRecord, writeCalls } from './support.js';
 
@@ -75,7 +76,10 @@ beforeAll(async () => {
   await waitForCondition(TUNNEL, ns.name, 'rolled', { type: 'Ready', status: 'True', op });
 });
 
+// Tunnels go while the operator still runs: a namespace deleted with a finalized Tunnel in it would hang.
 afterAll(async () => {
+  for (const name of ['pushed', 'rolled']) await remove(TUNNEL, ns.name, name).catch(() => undefined);
+  for (const name of ['pushed', 'rolled']) await waitGone(TUNNEL, ns.name, name).catch(() => undefined);
   await op?.stop();
   await emulator?.close();
   await ns?.delete();

@@ -145,26 +145,50 @@ describe('WorkQueue.addCoalesced', () => {
     queue.shutDown();
   });
 
-  it('a plain add queues at once and cancels the pending coalesced add', async () => {
+  it('a plain add during a burst joins it: one run when the burst ends', async () => {
     const { queue, clock } = makeQueue();
     const handed = consume(queue, clock);
     queue.addCoalesced('k', 50, 1000);
     await clock.advance(10);
     queue.add('k');
     await clock.advance(5000);
-    expect(handed).toEqual([10]);
+    expect(handed).toEqual([50]);
+    queue.add('k');
+    await clock.advance(1);
+    expect(handed).toEqual([50, 5010]);
     queue.shutDown();
   });
 
-  it('a key in flight is queued again after done(); a key already waiting needs no timer', async () => {
+  it('a key already waiting is taken back and joins the burst', async () => {
     const { queue, clock } = makeQueue();
     queue.add('k');
-    queue.addCoalesced('k', 50, 1000); // waiting: its run will see the change
-    expect(clock.pendingTimers).toBe(0);
+    queue.addCoalesced('k', 50, 1000);
+    expect(queue.len()).toBe(0);
+    await clock.advance(49);
+    expect(queue.len()).toBe(0);
+    await clock.advance(1);
+    expect(queue.len()).toBe(1);
+  });
+
+  it('a key in flight runs again once the burst has ended and it is done', async () => {
+    const { queue, clock } = makeQueue();
+    queue.add('k');
+    const key = await queue.get();
+    queue.add('k'); // re-added while in flight
+    queue.addCoalesced('k', 50, 1000);
+    queue.done(key!);
+    expect(queue.len()).toBe(0); // the re-run waits for the burst
+    await clock.advance(50);
+    expect(queue.len()).toBe(1);
+  });
+
+  it('a burst ending while the key is in flight queues it after done()', async () => {
+    const { queue, clock } = makeQueue();
+    queue.add('k');
     const key = await queue.get();
     queue.addCoalesced('k', 50, 1000);
     await clock.advance(50);
-    expect(queue.len()).toBe(0); // held back while in flight
+    expect(queue.len()).toBe(0);
     queue.done(key!);
     expect(queue.len()).toBe(1);
   });

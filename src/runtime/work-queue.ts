@@ -41,10 +41,12 @@ export class WorkQueue {
     this.observer = options.observer;
   }
 
-  /** Queues `key` now (and drops a pending coalesced add of it: this run covers it). */
+  /**
+   * Queues `key` now; while a burst of coalesced adds of it is pending, the add joins the burst instead (a run now
+   * would see half of the burst, and then the rest in a second run), which waits at most the burst's maxWait.
+   */
   add(key: string): void {
-    this.cancelCoalesced(key);
-    if (this.shuttingDown || this.dirty.has(key)) return;
+    if (this.shuttingDown || this.dirty.has(key) || this.coalescing.has(key)) return;
     this.dirty.add(key);
     this.observer?.added();
     if (this.processing.has(key)) return;
@@ -72,21 +74,26 @@ export class WorkQueue {
   /**
    * Queues `key` once the adds of it have paused for `quietMs`, but no later than `maxWaitMs` after the first
    * coalesced add since it was last queued: a burst of changes costs one reconcile after the burst, and a
-   * steady trickle one per `maxWaitMs`. A key already waiting to run needs nothing more (that run will see the
-   * change); one in flight is queued again after done(), as with add(). `quietMs` ≤ 0 is a plain add().
+   * steady trickle one per `maxWaitMs`. A key already waiting to run is taken back and joins the burst (its run
+   * would see only the start of it); one in flight is queued again once the burst ends and it is done.
+   * `quietMs` ≤ 0 is a plain add().
    */
   addCoalesced(key: string, quietMs: number, maxWaitMs: number): void {
-    if (this.shuttingDown || this.dirty.has(key)) return;
+    if (this.shuttingDown) return;
     if (quietMs <= 0) {
       this.add(key);
       return;
     }
+    this.withdraw(key);
     const now = this.clock.now();
     const pending = this.coalescing.get(key);
     pending?.timer.cancel();
     const first = pending?.first ?? now;
     const due = Math.min(now + quietMs, first + maxWaitMs);
-    const timer = this.clock.schedule(due - now, () => this.add(key));
+    const timer = this.clock.schedule(due - now, () => {
+      this.coalescing.delete(key);
+      this.add(key);
+    });
     this.coalescing.set(key, { first, timer });
   }
 
@@ -160,9 +167,14 @@ export class WorkQueue {
     for (const waiter of this.waiters.splice(0)) waiter(undefined);
   }
 
-  private cancelCoalesced(key: string): void {
-    this.coalescing.get(key)?.timer.cancel();
-    this.coalescing.delete(key);
+  /** Takes `key` back from the queue (or from a pending re-run after done()): a coalesced add will queue it. */
+  private withdraw(key: string): void {
+    if (!this.dirty.delete(key)) return;
+    const at = this.order.indexOf(key);
+    if (at >= 0) {
+      this.order.splice(at, 1);
+      this.observer?.depth(this.order.length);
+    }
   }
 
   private enqueue(key: string): void {
