@@ -33,6 +33,21 @@ export function isInvalid(err: unknown): boolean {
 }
 
 /** Normalises a thrown value into an Error so that only Errors travel further. */
+/** A 403 because the namespace is being deleted (Status cause `NamespaceTerminating`): nothing can be created in it. */
+export function isNamespaceTerminating(err: unknown): boolean {
+  if (apiStatusCode(err) !== 403) return false;
+  let body: unknown = (err as ApiException<unknown>).body;
+  if (typeof body === 'string') {
+    try {
+      body = JSON.parse(body) as unknown;
+    } catch {
+      return false;
+    }
+  }
+  const causes = (body as { details?: { causes?: { type?: string }[] } } | undefined)?.details?.causes ?? [];
+  return causes.some((cause) => cause.type === 'NamespaceTerminating');
+}
+
 export function toError(value: unknown): Error {
   if (value instanceof Error) return value;
   return new Error(typeof value === 'string' ? value : 'non-Error value thrown', { cause: value });

@@ -113,6 +113,21 @@ describe('KubeEventRecorder', () => {
     expect(warnings).toEqual(['could not record event']);
   });
 
+  it('drops an Event for a namespace being deleted quietly, whatever form the Status body has', async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { ...nullLogger, warn: (m) => warnings.push(m), child: () => logger };
+    const { sink, recorder } = setup(logger);
+    const status = { kind: 'Status', reason: 'Forbidden', details: { causes: [{ type: 'NamespaceTerminating' }] } };
+    for (const body of [status, JSON.stringify(status)]) {
+      sink.fail = new ApiException(403, 'forbidden', body, {});
+      recorder.record(tunnel, warning);
+    }
+    sink.fail = new ApiException(404, 'not found', status, {});
+    recorder.record(tunnel, warning);
+    await recorder.flush();
+    expect(warnings).toEqual(['could not record event']);
+  });
+
   it('truncates long notes to the API limit', async () => {
     const { sink, recorder } = setup();
     recorder.record(tunnel, { ...warning, note: 'x'.repeat(5000) });

@@ -4,7 +4,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import type { Clock } from './clock.js';
-import { describeError, isNotFound } from './errors.js';
+import { describeError, isNamespaceTerminating, isNotFound } from './errors.js';
 import { microTime } from './lease-api.js';
 import type { Logger } from './logger.js';
 import type { KubeTransport } from './kube-client.js';
@@ -64,6 +64,11 @@ export class KubeEventRecorder implements EventRecorder {
 
   record(regarding: KubernetesObject, event: EventInput): void {
     const work = this.send(regarding, event).catch((err: unknown) => {
+      if (isNamespaceTerminating(err)) {
+        // The object goes with its namespace: nobody will read the Event.
+        this.options.logger.debug('event dropped: its namespace is being deleted', { reason: event.reason });
+        return;
+      }
       this.options.logger.warn('could not record event', {
         error: describeError(err),
         reason: event.reason,
