@@ -96,8 +96,16 @@ export class TunnelReconciler {
     const report = new Report();
     let run: () => Promise<void>;
     if (tunnel.metadata.deletionTimestamp) {
-      if (!hasFinalizer(tunnel, FINALIZER)) return undefined;
-      run = () => this.finalize(tunnel, report);
+      // The cache may still hold an object whose finalize just completed: confirm before cleaning up again.
+      const live = await readOptional<TunnelLike>(
+        this.deps.client,
+        this.type,
+        tunnel.metadata.namespace,
+        tunnel.metadata.name ?? '',
+      );
+      if (!live || !hasFinalizer(live, FINALIZER)) return undefined;
+      tunnel = live;
+      run = () => this.finalize(live, report);
     } else {
       if (!hasFinalizer(tunnel, FINALIZER)) {
         tunnel = (await addFinalizer(this.deps.client, this.type, tunnel, FINALIZER)).object ?? tunnel;
