@@ -59,6 +59,13 @@ async function ruleFor(tunnel: 'remote' | 'local', url: string): Promise<string>
   return cloudflaredRule(yaml, url);
 }
 
+function waitForRule(tunnel: 'remote' | 'local', url: string, service: string): Promise<true> {
+  return waitFor(async () => (await ruleFor(tunnel, url)) === service || undefined, {
+    description: `cloudflared matches ${url} to ${service}`,
+    giveUpIf: env.op.gone,
+  });
+}
+
 beforeAll(async () => {
   env = await startTunnelEnvironment('svc');
   ns = env.ns.name;
@@ -128,25 +135,9 @@ describe('a Service annotated for a cloudflare-mode Tunnel', () => {
 
   it('follows a port change and a protocol change', async () => {
     await mergePatch(SERVICE, ns, 'web', { spec: { ports: [{ name: 'http', port: 8443, targetPort: 8443 }] } });
-    await waitFor(
-      async () =>
-        (await ruleFor('remote', 'https://www.example.com/')) === `https://web.${ns}.svc.cluster.local:8443` ||
-        undefined,
-      {
-        description: 'https inferred from port 8443',
-        giveUpIf: env.op.gone,
-      },
-    );
+    await waitForRule('remote', 'https://www.example.com/', `https://web.${ns}.svc.cluster.local:8443`);
     await mergePatch(SERVICE, ns, 'web', { metadata: { annotations: { 'cloudflare-operator.io/protocol': 'http' } } });
-    await waitFor(
-      async () =>
-        (await ruleFor('remote', 'https://www.example.com/')) === `http://web.${ns}.svc.cluster.local:8443` ||
-        undefined,
-      {
-        description: 'protocol annotation followed',
-        giveUpIf: env.op.gone,
-      },
-    );
+    await waitForRule('remote', 'https://www.example.com/', `http://web.${ns}.svc.cluster.local:8443`);
   });
 
   it('serves TCP, SSH and UDP routes with the right schemes', async () => {

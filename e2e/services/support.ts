@@ -12,13 +12,7 @@ import { matchIngressRule, validateIngress } from '../cluster/cloudflared.js';
 import { waitFor } from '../support/cluster.js';
 import { client, getOptional, type OperatorProcess } from '../tunnel/support.js';
 
-export const SERVICE: ResourceType = {
-  group: '',
-  version: 'v1',
-  plural: 'services',
-  kind: 'Service',
-  namespaced: true,
-};
+export { SERVICE } from '../../src/controllers/shared/resources.js';
 const EVENT: ResourceType = {
   group: 'events.k8s.io',
   version: 'v1',

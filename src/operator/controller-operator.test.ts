@@ -9,15 +9,8 @@ import { FakeKube } from '../runtime/testing/fake-kube.js';
 import { FakeSource } from '../runtime/testing/fake-source.js';
 import { ControllerOperator } from './controller-operator.js';
 import type { ControllerRegistration } from './types.js';
+import { EXAMPLE_TUNNEL as TUNNEL, EXAMPLE_CLUSTER_TUNNEL as CLUSTER_TUNNEL, EXAMPLE_SERVICE as SERVICE } from '../runtime/testing/resource-types.js';
 
-const TUNNEL: ResourceType = {
-  group: 'example.io',
-  version: 'v1',
-  plural: 'tunnels',
-  kind: 'Tunnel',
-  namespaced: true,
-};
-const CLUSTER_TUNNEL: ResourceType = { ...TUNNEL, plural: 'clustertunnels', kind: 'ClusterTunnel', namespaced: false };
 const DEPLOYMENT: ResourceType = {
   group: 'apps',
   version: 'v1',
@@ -25,7 +18,6 @@ const DEPLOYMENT: ResourceType = {
   kind: 'Deployment',
   namespaced: true,
 };
-const SERVICE: ResourceType = { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true };
 
 function object(type: ResourceType, namespace: string | undefined, name: string, extra: Record<string, unknown> = {}) {
   const metadata = { name, ...(namespace ? { namespace } : {}), resourceVersion: '1', ...extra };

@@ -1,23 +1,16 @@
 import { KubeConfig } from '@kubernetes/client-node';
 import { parseConfig } from '../runtime/config.js';
 import type { ReconcileContext } from '../runtime/controller.js';
-import { resourceId, type ResourceType } from '../runtime/kube-client.js';
+import { resourceId } from '../runtime/kube-client.js';
 import type { LeaseApi, LeaseRecord } from '../runtime/leader-election.js';
 import { nullLogger, type Logger, type LogMeta } from '../runtime/logger.js';
 import { FakeClock, flushPromises } from '../runtime/testing/fake-clock.js';
 import { FakeSource } from '../runtime/testing/fake-source.js';
 import { Manager } from './manager.js';
+import { EXAMPLE_TUNNEL as TUNNEL, EXAMPLE_SERVICE as SERVICE } from '../runtime/testing/resource-types.js';
 
 // The HTTP server listens on a free loopback port (it is part of the Manager); nothing else leaves the process.
 
-const TUNNEL: ResourceType = {
-  group: 'example.io',
-  version: 'v1',
-  plural: 'tunnels',
-  kind: 'Tunnel',
-  namespaced: true,
-};
-const SERVICE: ResourceType = { group: '', version: 'v1', plural: 'services', kind: 'Service', namespaced: true };
 
 function tunnel(name: string) {
   return { apiVersion: 'example.io/v1', kind: 'Tunnel', metadata: { name, namespace: 'ns', resourceVersion: '1' } };

@@ -1,17 +1,9 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
-import type { ResourceType } from '../runtime/kube-client.js';
 import { mapAny, mapOwnerLabels, mapOwnerReferences } from './mappers.js';
 import { namespacesFor } from './watch-bindings.js';
 import type { CacheReader } from './types.js';
+import { EXAMPLE_TUNNEL as TUNNEL, EXAMPLE_CLUSTER_TUNNEL as CLUSTER_TUNNEL } from '../runtime/testing/resource-types.js';
 
-const TUNNEL: ResourceType = {
-  group: 'example.io',
-  version: 'v1',
-  plural: 'tunnels',
-  kind: 'Tunnel',
-  namespaced: true,
-};
-const CLUSTER_TUNNEL: ResourceType = { ...TUNNEL, plural: 'clustertunnels', kind: 'ClusterTunnel', namespaced: false };
 const cache: CacheReader = { get: () => undefined, list: () => [] };
 
 function deployment(

@@ -1,16 +1,10 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { addFinalizer, finalizerPatch, hasFinalizer, removeFinalizer } from './finalizers.js';
-import { ResourceClient, resourcePath, type ResourceType } from './kube-client.js';
+import { ResourceClient, resourcePath } from './kube-client.js';
 import { FakeKube } from './testing/fake-kube.js';
 import { ConflictRetriesExhaustedError } from './write-retry.js';
+import { EXAMPLE_TUNNEL as TUNNEL } from './testing/resource-types.js';
 
-const TUNNEL: ResourceType = {
-  group: 'example.io',
-  version: 'v1',
-  plural: 'tunnels',
-  kind: 'Tunnel',
-  namespaced: true,
-};
 const FINALIZER = 'example.io/cleanup';
 const PATH = resourcePath(TUNNEL, 'ns', 't');
 

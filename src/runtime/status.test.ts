@@ -1,15 +1,9 @@
-import { ResourceClient, resourcePath, type ResourceType } from './kube-client.js';
+import { ResourceClient, resourcePath } from './kube-client.js';
 import { setCondition, type Condition } from './conditions.js';
 import { jsonEqual, statusPatch, updateStatus, type WithStatus } from './status.js';
 import { FakeKube } from './testing/fake-kube.js';
+import { EXAMPLE_TUNNEL as TUNNEL } from './testing/resource-types.js';
 
-const TUNNEL: ResourceType = {
-  group: 'example.io',
-  version: 'v1',
-  plural: 'tunnels',
-  kind: 'Tunnel',
-  namespaced: true,
-};
 const PATH = resourcePath(TUNNEL, 'ns', 't');
 const NOW = Date.UTC(2026, 0, 1);
 

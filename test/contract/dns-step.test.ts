@@ -1,6 +1,6 @@
 // The tunnel's DNS step through the real SDK against the emulator: per installation-and-tunnel ownership, one
 // batch per zone, and what it reports for hostnames it may not touch.
-import { ownerComment, type Zone } from '../../src/cloudflare/index.js';
+import { ownerComment, type CloudflareGateway, type Zone } from '../../src/cloudflare/index.js';
 import { recordOwner, syncDns } from '../../src/controllers/tunnel/dns-step.js';
 import { callsTo, FREE_ZONE, harness, useEmulator } from './support.js';
 
@@ -9,6 +9,10 @@ const web = recordOwner('c1', { kind: 'Tunnel', metadata: { namespace: 'shop', n
 const edge = recordOwner('c1', { kind: 'ClusterTunnel', metadata: { name: 'edge' } });
 const zone: Zone = { ...FREE_ZONE, accountId: undefined, status: 'active' };
 const BATCH = 'POST /zones/:zone_id/dns_records/batch';
+
+function sync(gateway: CloudflareGateway, hostnames: { hostname: string; zone: string }[], adoptUnmanaged: boolean) {
+  return syncDns({ gateway, zones: [zone], owner: web, tunnelId: TUNNEL_ID, hostnames, adoptUnmanaged });
+}
 
 describe('syncDns', () => {
   const emulator = useEmulator();
@@ -39,14 +43,7 @@ describe('syncDns', () => {
       hostname: `${h}.example.com`,
       zone: 'example.com',
     }));
-    const outcome = await syncDns({
-      gateway,
-      zones: [zone],
-      owner: web,
-      tunnelId: TUNNEL_ID,
-      hostnames,
-      adoptUnmanaged: false,
-    });
+    const outcome = await sync(gateway, hostnames, false);
 
     expect({ created: outcome.created, updated: outcome.updated, deleted: outcome.deleted }).toEqual({
       created: 1,
@@ -73,14 +70,7 @@ describe('syncDns', () => {
     );
 
     await emulator().control.clearCalls();
-    const again = await syncDns({
-      gateway,
-      zones: [zone],
-      owner: web,
-      tunnelId: TUNNEL_ID,
-      hostnames,
-      adoptUnmanaged: false,
-    });
+    const again = await sync(gateway, hostnames, false);
     expect(again.created + again.updated + again.deleted).toBe(0);
     expect(await callsTo(emulator(), BATCH)).toBe(0);
   });
@@ -89,14 +79,7 @@ describe('syncDns', () => {
     await emulator().control.seed({ records: [record('manual.example.com', 'hand-made', 'elsewhere.example.net')] });
     const { gateway } = harness(emulator());
     const hostnames = [{ hostname: 'manual.example.com', zone: 'example.com' }];
-    const outcome = await syncDns({
-      gateway,
-      zones: [zone],
-      owner: web,
-      tunnelId: TUNNEL_ID,
-      hostnames,
-      adoptUnmanaged: true,
-    });
+    const outcome = await sync(gateway, hostnames, true);
     expect(outcome.problems.size).toBe(0);
     expect(await names()).toEqual([`manual.example.com ${ownerComment(web)}`]);
   });
