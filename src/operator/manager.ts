@@ -117,7 +117,8 @@ export class Manager {
       },
       onStoppedLeading: () => {
         this.metrics.setLeader(false);
-        // Stop at once: in-flight reconciles see their signal abort; another replica may take over soon.
+        // Stop at once: in-flight reconciles see their signal abort and start no further write; another replica may
+        // take over soon.
         this.operator.stopControllers(0).catch((err: unknown) => {
           this.logger.error('stopping controllers failed', { error: describeError(err) });
         });
