@@ -1,54 +1,77 @@
-// `npm run demo`: the operator's main job on a local sandbox. Starts a real local cluster and the Cloudflare
-// API emulator, installs the CRDs, runs the operator (src/main.ts) against both, creates a Tunnel and waits
-// until it is Ready, then shows what the operator made. Ctrl-C stops everything; `--once` exits by itself.
+// `npm run demo`: the operator's main job on a local sandbox. Starts a real local cluster and the Cloudflare API
+// emulator, installs the chart (CRDs, RBAC, ServiceAccount; the operator itself runs here, under the chart's
+// ServiceAccount token), applies examples/ (a Tunnel, a web app and an SSH server with annotated Services), and
+// shows what a user would want to see: the tunnels, the DNS records with their ownership comments, the
+// configuration cloudflared got, and what the real cloudflared resolves each hostname to. Then it changes one
+// annotation and shows the record and the rule follow. Ctrl-C stops everything; `--once` exits by itself.
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { stringify } from 'yaml';
 import { launchClusterDaemon, stopClusterDaemon } from '../e2e/cluster/launch.js';
+import { matchIngressRule } from '../e2e/cluster/cloudflared.js';
 import { waitFor } from '../e2e/cluster/wait.js';
-import { installCrds } from '../e2e/support/crds.js';
-import { kubectl } from '../e2e/support/tools.js';
-import { DEFAULT_ACCOUNT_ID, DEFAULT_SEED, DEFAULT_TOKEN, startEmulator } from '../test/cloudflare-emulator/index.js';
+import { serviceAccountKubeconfig } from '../e2e/support/service-account.js';
+import { helm, kubectl } from '../e2e/support/tools.js';
+import { DEFAULT_SEED, DEFAULT_TOKEN, startEmulator, type RunningEmulator } from '../test/cloudflare-emulator/index.js';
 
 const root = resolve(import.meta.dirname, '..');
 const once = process.argv.includes('--once');
+const RELEASE = 'cloudflare-operator';
+const NAMESPACE = 'cloudflare-operator';
 
 function step(text: string): void {
   process.stdout.write(`\n==> ${text}\n`);
 }
 
-async function show(args: string[]): Promise<void> {
+async function show(args: string[]): Promise<string> {
   const result = await kubectl(args);
   process.stdout.write(`$ kubectl ${args.join(' ')}\n${result.stdout}${result.stderr}`);
+  return result.stdout;
 }
 
-const manifests = (zone: string): string => `
-apiVersion: v1
-kind: Namespace
-metadata: { name: demo }
----
-apiVersion: v1
-kind: Namespace
-metadata: { name: cloudflare-operator }
----
-apiVersion: v1
-kind: Secret
-metadata: { name: cloudflare-api, namespace: demo }
-stringData: { apiToken: ${DEFAULT_TOKEN} }
----
-apiVersion: cloudflare-operator.io/v1alpha1
-kind: Tunnel
-metadata: { name: web, namespace: demo }
-spec:
-  cloudflare:
-    accountId: ${DEFAULT_ACCOUNT_ID}
-    credentialsSecretRef: { name: cloudflare-api }
-    zones: [${zone}]
-  configSource: local
-  cloudflared: { replicas: 2 }
-`;
+async function must(what: string, result: Promise<{ code: number; stderr: string }>): Promise<void> {
+  const done = await result;
+  if (done.code !== 0) throw new Error(`${what} failed: ${done.stderr}`);
+}
+
+async function routes(): Promise<{ hostname: string; state: string; service: string }[]> {
+  const out = await kubectl(['get', 'tunnel', 'web', '-n', 'demo', '-o', 'jsonpath={.status.routes}']);
+  return out.stdout ? (JSON.parse(out.stdout) as { hostname: string; state: string; service: string }[]) : [];
+}
+
+async function showRecords(emulator: RunningEmulator): Promise<void> {
+  const { records } = await emulator.control.state();
+  process.stdout.write('DNS records in the emulator (name → target, comment):\n');
+  for (const r of records) process.stdout.write(`  ${r.name} ${r.type} → ${r.content}  [${r.comment ?? ''}]\n`);
+}
+
+/** The configuration the tunnel got pushed, and what the real cloudflared resolves each hostname to. */
+async function showConfiguration(emulator: RunningEmulator, workDir: string, hostnames: string[]): Promise<void> {
+  const id = (await kubectl(['get', 'tunnel', 'web', '-n', 'demo', '-o', 'jsonpath={.status.tunnelId}'])).stdout;
+  const tunnel = (await emulator.control.state()).tunnels.find((t) => t.id === id);
+  const yaml = stringify({ tunnel: id, 'credentials-file': '/dev/null', ...(tunnel?.config.config ?? {}) });
+  process.stdout.write(`remote configuration of tunnel ${id} (version ${tunnel?.config.version ?? 0}):\n${yaml}`);
+  const file = join(workDir, 'pushed-config.yaml');
+  await writeFile(file, yaml);
+  for (const hostname of hostnames) {
+    const match = await matchIngressRule(file, `https://${hostname}/`);
+    const service = /service:\s*(\S+)/.exec(match.output)?.[1] ?? match.output.trim();
+    process.stdout.write(`  cloudflared tunnel ingress rule https://${hostname}/ → ${service}\n`);
+  }
+}
+
+function waitForRoutes(want: string[], gone: () => string | undefined): Promise<true> {
+  return waitFor(
+    async () => {
+      const active = (await routes()).filter((r) => r.state === 'Active').map((r) => r.hostname);
+      return want.every((h) => active.includes(h)) && active.length === want.length ? true : undefined;
+    },
+    { timeoutMs: 120_000, description: `routes ${want.join(', ')} Active`, giveUpIf: gone },
+  );
+}
 
 async function main(): Promise<void> {
   const workDir = await mkdtemp(join(tmpdir(), 'cfo-demo-'));
@@ -61,22 +84,50 @@ async function main(): Promise<void> {
   const emulator = await startEmulator({ port: 0, seed: DEFAULT_SEED });
   process.stdout.write(`Cloudflare API emulator at ${emulator.apiBaseUrl}\n`);
 
-  step('installing the CRDs and a Tunnel');
-  await installCrds();
-  const manifestFile = join(workDir, 'demo.yaml');
-  await writeFile(manifestFile, manifests(DEFAULT_SEED.zones?.[0]?.name ?? 'example.com'));
-  await show(['apply', '-f', manifestFile]);
+  step('helm install: CRDs, RBAC and the ServiceAccount (replicas=0: the operator runs on this machine instead)');
+  const chart = join(root, 'charts', 'cloudflare-operator');
+  await must(
+    'helm install',
+    helm([
+      'install',
+      RELEASE,
+      chart,
+      '-n',
+      NAMESPACE,
+      '--create-namespace',
+      '--set',
+      'ownerId=demo',
+      '--set',
+      'replicas=0',
+      '--set',
+      `cloudflare.apiBaseUrl=${emulator.apiBaseUrl}`,
+      '--wait',
+    ]),
+  );
 
-  step('running the operator');
+  step('kubectl apply -f examples/ (and the API token Secret)');
+  await show(['apply', '-f', join(root, 'examples')]);
+  await show([
+    '-n',
+    'demo',
+    'create',
+    'secret',
+    'generic',
+    'cloudflare-api',
+    `--from-literal=apiToken=${DEFAULT_TOKEN}`,
+  ]);
+
+  step("running the operator under the chart's ServiceAccount token");
+  const kubeconfig = await serviceAccountKubeconfig(NAMESPACE, RELEASE, workDir);
   const log = join(workDir, 'operator.log');
   // node --import tsx rather than the tsx CLI, which forks a second process that signals would miss.
   const operator = spawn(process.execPath, ['--import', 'tsx', join(root, 'src/main.ts')], {
     cwd: root,
     env: {
       ...process.env,
-      KUBECONFIG: cluster.kubeconfig,
+      KUBECONFIG: kubeconfig,
       OWNER_ID: 'demo',
-      OPERATOR_NAMESPACE: 'cloudflare-operator',
+      OPERATOR_NAMESPACE: NAMESPACE,
       CLOUDFLARE_API_BASE_URL: emulator.apiBaseUrl,
       LEADER_ELECT: 'false',
       HTTP_HOST: '127.0.0.1',
@@ -88,6 +139,7 @@ async function main(): Promise<void> {
   operator.stdout.pipe(out);
   operator.stderr.pipe(out);
   process.stdout.write(`operator logs: ${log}\n`);
+  const gone = (): string | undefined => (operator.exitCode === null ? undefined : `the operator exited (${log})`);
 
   const stop = async (): Promise<void> => {
     operator.kill('SIGTERM');
@@ -96,6 +148,7 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop().then(() => process.exit(0)));
 
+  await waitForRoutes(['web.example.com', 'ssh.example.com'], gone);
   await waitFor(
     async () =>
       (
@@ -109,32 +162,53 @@ async function main(): Promise<void> {
           'jsonpath={.status.conditions[?(@.type=="Ready")].status}',
         ])
       ).stdout === 'True',
-    {
-      timeoutMs: 120_000,
-      description: 'Tunnel demo/web Ready',
-      giveUpIf: () => (operator.exitCode === null ? undefined : `the operator exited (${log})`),
-    },
+    { timeoutMs: 120_000, description: 'Tunnel demo/web Ready', giveUpIf: gone },
   );
-  step('the Tunnel is Ready');
+  step('the Services are published');
   await show(['get', 'tunnels', '-A']);
   await show([
     'get',
-    'deployments,configmaps,secrets,poddisruptionbudgets',
+    'tunnel',
+    'web',
     '-n',
     'demo',
-    '-l',
-    'app.kubernetes.io/managed-by=cloudflare-operator',
+    '-o',
+    'custom-columns=HOSTNAME:.status.routes[*].hostname,SERVICE:.status.routes[*].service,STATE:.status.routes[*].state',
   ]);
-  const { tunnels } = await emulator.control.state();
-  process.stdout.write(
-    `tunnels in the emulator: ${JSON.stringify(tunnels.map((t) => ({ id: t.id, name: t.name })))}\n`,
-  );
+  await showRecords(emulator);
+  await showConfiguration(emulator, workDir, ['web.example.com', 'ssh.example.com', 'nothing.example.com']);
+
+  step('changing one annotation: web.example.com → www.example.com');
+  await show([
+    '-n',
+    'demo',
+    'annotate',
+    'service',
+    'web',
+    '--overwrite',
+    'cloudflare-operator.io/hostnames=www.example.com',
+  ]);
+  await waitForRoutes(['www.example.com', 'ssh.example.com'], gone);
+  await showRecords(emulator);
+  await showConfiguration(emulator, workDir, ['www.example.com', 'web.example.com']);
+  await show(['-n', 'demo', 'get', 'events', '--field-selector', 'involvedObject.kind=Service']);
 
   if (once) {
     await stop();
     return;
   }
-  step('running: try `kubectl -n demo scale`, edit the Tunnel, or delete it. Ctrl-C stops everything.');
+  step('running. Try, with the KUBECONFIG above:');
+  process.stdout.write(
+    [
+      '  kubectl -n demo annotate service ssh cloudflare-operator.io/hostnames=git.example.com --overwrite',
+      '  kubectl -n demo annotate service web cloudflare-operator.io/protocol=gopher --overwrite   # see describe',
+      '  kubectl -n demo describe service web',
+      '  kubectl get tunnels -A',
+      '  kubectl -n demo delete service ssh',
+      'Ctrl-C stops everything.',
+      '',
+    ].join('\n'),
+  );
 }
 
 main().catch((error: unknown) => {

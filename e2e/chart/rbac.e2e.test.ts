@@ -1,16 +1,16 @@
 // The Helm chart for real: `helm install --wait` into the local cluster, then the operator runs as a process
 // authenticated with the chart's ServiceAccount token (not the admin), with leader election on, and takes a
 // Tunnel through its whole life. A missing RBAC rule fails this test.
-import { SERVICE, serviceObject, waitForRoute, waitForServiceEvent } from '../services/support.js';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
-import { adminKubeConfig, clusterState, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import { serviceAccountKubeconfig } from '../support/service-account.js';
 import { helm } from '../support/tools.js';
+import { SERVICE, serviceObject, waitForRoute, waitForServiceEvent } from '../services/support.js';
 import {
   ACCOUNT,
   API_TOKEN,
@@ -34,25 +34,6 @@ let tmp: string;
 let op: OperatorProcess | undefined;
 
 /** A kubeconfig that authenticates with a TokenRequest token of the chart's ServiceAccount. */
-async function serviceAccountKubeconfig(namespace: string): Promise<string> {
-  const admin = adminKubeConfig();
-  const request = await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
-    name: FULLNAME,
-    namespace,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'local', server: clusterState().server, caData: admin.getCurrentCluster()?.caData }],
-    users: [{ name: FULLNAME, token: request.status?.token }],
-    contexts: [{ name: 'operator', cluster: 'local', user: FULLNAME, namespace }],
-    currentContext: 'operator',
-  });
-  const path = join(tmp, 'operator.kubeconfig');
-  await writeFile(path, kc.exportConfig(), { mode: 0o600 });
-  return path;
-}
-
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'chart-e2e-'));
   emulator = await startEmulator();
@@ -97,7 +78,7 @@ describe('the Helm chart', () => {
   });
 
   it("gives the operator, under its ServiceAccount's token, every permission a Tunnel's life needs", async () => {
-    const kubeconfig = await serviceAccountKubeconfig(opNs.name);
+    const kubeconfig = await serviceAccountKubeconfig(opNs.name, FULLNAME, tmp);
     op = new OperatorProcess(opNs.name, emulator.apiBaseUrl, {
       KUBECONFIG: kubeconfig,
       OWNER_ID: 'e2e-chart',

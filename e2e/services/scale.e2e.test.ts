@@ -33,7 +33,7 @@ let opNs: TestNamespace;
 let op: OperatorProcess;
 
 /** The operator with a coalescing window wide enough that a test's burst is one burst on a busy machine. */
-const startOperator = () => new OperatorProcess(opNs.name, emulator.apiBaseUrl, { COALESCE_WINDOW: '1s' });
+const startOperator = () => new OperatorProcess(opNs.name, emulator.apiBaseUrl, { COALESCE_WINDOW: '3s' });
 
 async function createAll(names: string[], tunnel: string): Promise<void> {
   for (let i = 0; i < names.length; i += 20) {

@@ -44,8 +44,9 @@ export function isNamespaceTerminating(err: unknown): boolean {
       return false;
     }
   }
-  const causes = (body as { details?: { causes?: { type?: string }[] } } | undefined)?.details?.causes ?? [];
-  return causes.some((cause) => cause.type === 'NamespaceTerminating');
+  // metav1.StatusCause serialises its Type as `reason`.
+  const causes = (body as { details?: { causes?: { reason?: string }[] } } | undefined)?.details?.causes ?? [];
+  return causes.some((cause) => cause.reason === 'NamespaceTerminating');
 }
 
 export function toError(value: unknown): Error {
