@@ -5,7 +5,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
+import type { V1Deployment } from '@kubernetes/client-node';
+import { DEPLOYMENT, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
+import type { ResourceType } from '../../src/runtime/kube-client.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import { serviceAccountKubeconfig } from '../support/service-account.js';
@@ -17,6 +19,7 @@ import {
   OperatorProcess,
   apiSecret,
   create,
+  getOptional,
   remove,
   tunnelObject,
   waitForCondition,
@@ -26,6 +29,20 @@ import {
 const chart = resolve(dirname(fileURLToPath(import.meta.url)), '../../charts/cloudflare-operator');
 const RELEASE = 'cfo';
 const FULLNAME = 'cfo-cloudflare-operator';
+const CLUSTER_ROLE: ResourceType = {
+  group: 'rbac.authorization.k8s.io',
+  version: 'v1',
+  plural: 'clusterroles',
+  kind: 'ClusterRole',
+  namespaced: false,
+};
+const CRD: ResourceType = {
+  group: 'apiextensions.k8s.io',
+  version: 'v1',
+  plural: 'customresourcedefinitions',
+  kind: 'CustomResourceDefinition',
+  namespaced: false,
+};
 
 let emulator: RunningEmulator;
 let opNs: TestNamespace;
@@ -109,5 +126,34 @@ describe('the Helm chart', () => {
     expect((await emulator.control.state()).records).toEqual([]);
     const forbidden = op.logs.filter((line) => JSON.stringify(line).includes('forbidden'));
     expect(forbidden).toEqual([]);
+  });
+
+  it('helm upgrade with changed values rolls the operator; helm uninstall leaves the CRDs and removes the rest', async () => {
+    await op?.stop();
+    const upgrade = await helm([
+      'upgrade',
+      RELEASE,
+      chart,
+      '-n',
+      opNs.name,
+      '--reuse-values',
+      '--set',
+      'logLevel=debug',
+      '--wait',
+      '--timeout',
+      '2m',
+    ]);
+    expect(upgrade.code).toBe(0);
+    const deployment = await getOptional<V1Deployment>(DEPLOYMENT, opNs.name, FULLNAME);
+    const env = deployment?.spec?.template.spec?.containers[0]?.env ?? [];
+    expect(env.find((e) => e.name === 'LOG_LEVEL')?.value).toBe('debug');
+    expect(env.find((e) => e.name === 'OWNER_ID')?.value).toBe('e2e-chart');
+
+    const uninstall = await helm(['uninstall', RELEASE, '-n', opNs.name, '--wait']);
+    expect(uninstall.code).toBe(0);
+    expect(await getOptional(DEPLOYMENT, opNs.name, FULLNAME)).toBeUndefined();
+    expect(await getOptional(CLUSTER_ROLE, undefined, FULLNAME)).toBeUndefined();
+    expect(await getOptional(CRD, undefined, 'tunnels.cloudflare-operator.io')).toBeDefined();
+    expect(await getOptional(CRD, undefined, 'clustertunnels.cloudflare-operator.io')).toBeDefined();
   });
 });
