@@ -117,7 +117,11 @@ describe('KubeEventRecorder', () => {
     const warnings: string[] = [];
     const logger: Logger = { ...nullLogger, warn: (m) => warnings.push(m), child: () => logger };
     const { sink, recorder } = setup(logger);
-    const status = { kind: 'Status', reason: 'Forbidden', details: { causes: [{ reason: 'NamespaceTerminating', field: 'metadata.namespace' }] } };
+    const status = {
+      kind: 'Status',
+      reason: 'Forbidden',
+      details: { causes: [{ reason: 'NamespaceTerminating', field: 'metadata.namespace' }] },
+    };
     for (const body of [status, JSON.stringify(status)]) {
       sink.fail = new ApiException(403, 'forbidden', body, {});
       recorder.record(tunnel, warning);
