@@ -86,7 +86,26 @@ afterAll(async () => {
   await opNs?.delete();
 });
 
+/**
+ * Waits until the operator has been idle for both tunnels over a whole interval (their Deployments still report
+ * status changes after Ready): a burst must not start while a reconcile that sees only its beginning runs.
+ */
+async function quiet(): Promise<void> {
+  const keys = ['pushed', 'rolled'].map((n) => `${ns.name}/${n}`);
+  let last = '';
+  await waitFor(
+    () => {
+      const now = keys.map((k) => op.reconciles(k)).join(',');
+      const settled = now === last;
+      last = now;
+      return Promise.resolve(settled || undefined);
+    },
+    { description: 'the operator idle', intervalMs: 1000, timeoutMs: 60_000, giveUpIf: op.gone },
+  );
+}
+
 it('100 Services annotated at once: one configuration change per tunnel, DNS in one batch per tunnel', async () => {
+  await quiet();
   const revisionBefore = await revision();
   await emulator.control.clearCalls();
   const pushed = Array.from({ length: 50 }, (_, i) => `p${i}`);
@@ -135,6 +154,7 @@ it('restart with 200 exposed Services: zero writes to Cloudflare and to the tunn
   }
   expect(await writeCalls(emulator)).toEqual([]);
   const after = await Promise.all(['pushed', 'rolled'].map((n) => getOptional<TunnelLike>(TUNNEL, ns.name, n)));
+  expect(after.map((t) => t?.status)).toEqual(before.map((t) => t?.status));
   expect(after.map((t) => t?.metadata.resourceVersion)).toEqual(before.map((t) => t?.metadata.resourceVersion));
   expect((await getOptional<V1Deployment>(DEPLOYMENT, ns.name, 'rolled-cloudflared'))?.metadata?.resourceVersion).toBe(
     deployment?.metadata?.resourceVersion,

@@ -12,7 +12,7 @@ import { deploymentCondition, failed, ok } from './conditions.js';
 import type { DesiredState } from './desired.js';
 import type { Report } from './report.js';
 import { ruleKey } from './route-status.js';
-import { holdForRollout, liveRuleKeys } from './rollout-guard.js';
+import { holdForRollout } from './rollout-guard.js';
 
 export interface ActualObjects {
   secret: V1Secret | undefined;
@@ -32,6 +32,8 @@ export interface ObjectsStepInput {
   rules: readonly { hostname: string; path?: string; service: string }[];
   /** `cloudflare` mode: this very configuration was confirmed on Cloudflare recently; no need to read it back. */
   remoteConfirmed: boolean;
+  /** `local` mode: the rules the last status reported Active, so served by the pods running now. */
+  previouslyLive: ReadonlySet<string>;
   report: Report;
 }
 
@@ -45,8 +47,6 @@ export async function applyObjects(input: ObjectsStepInput): Promise<Liveness> {
   const { desired, actual, report } = input;
   const wanted = desired.deployment.spec?.replicas ?? 0;
   if (desired.mode === 'local' && holdForRollout(actual.deployment, wanted, desired.configHash)) {
-    const live = liveRuleKeys(actual.configMap);
-    const notLive = new Set(input.rules.map(ruleKey).filter((key) => !live.has(key)));
     report.set(
       ok(
         ConditionType.ConfigReady,
@@ -57,12 +57,26 @@ export async function applyObjects(input: ObjectsStepInput): Promise<Liveness> {
     report.set(deploymentCondition(actual.deployment, wanted));
     report.fields.replicas = wanted;
     report.fields.readyReplicas = actual.deployment?.status?.readyReplicas ?? 0;
-    return { notLive, notLiveMessage: 'waiting for the cloudflared rollout in progress to finish' };
+    return { notLive: notYetLive(input), notLiveMessage: 'waiting for the cloudflared rollout in progress to finish' };
   }
   await applyConfig(input);
   report.set(ok(ConditionType.ConfigReady, Reason.ConfigApplied, configMessage(desired)));
-  await applyDeployment(input);
+  const deployment = await applyDeployment(input);
+  if (desired.mode === 'local' && !rolledOut(deployment, wanted, desired.configHash)) {
+    return { notLive: notYetLive(input), notLiveMessage: 'waiting for the cloudflared rollout that carries it' };
+  }
   return { notLive: new Set(), notLiveMessage: '' };
+}
+
+/** Rules the pods running now do not serve: those not Active before (new, or changed). */
+function notYetLive(input: ObjectsStepInput): Set<string> {
+  return new Set(input.rules.map(ruleKey).filter((key) => !input.previouslyLive.has(key)));
+}
+
+/** `local` mode: the pods run this configuration (a rolled-out Deployment with its hash; none at zero replicas). */
+function rolledOut(deployment: V1Deployment | undefined, wanted: number, configHash: string): boolean {
+  if (!deployment || configHashOf(deployment) !== configHash) return false;
+  return deploymentCondition(deployment, wanted).reason !== Reason.RolloutInProgress;
 }
 
 async function applyConfig(input: ObjectsStepInput): Promise<void> {
@@ -76,7 +90,7 @@ async function applyConfig(input: ObjectsStepInput): Promise<void> {
   if (desired.remoteConfig && !input.remoteConfirmed) await pushRemoteConfig(input);
 }
 
-async function applyDeployment(input: ObjectsStepInput): Promise<void> {
+async function applyDeployment(input: ObjectsStepInput): Promise<V1Deployment | undefined> {
   const { client, desired, actual, report } = input;
   const applied = await applyIfChanged(client, DEPLOYMENT, desired.deployment, actual.deployment);
   deploymentEvents(report, applied.outcome, desired.deployment, actual.deployment);
@@ -89,6 +103,7 @@ async function applyDeployment(input: ObjectsStepInput): Promise<void> {
   report.set(deploymentCondition(applied.object, wanted));
   report.fields.replicas = wanted;
   report.fields.readyReplicas = applied.object?.status?.readyReplicas ?? 0;
+  return applied.object;
 }
 
 function namespaceOf(desired: DesiredState): string | undefined {

@@ -1,7 +1,6 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { CONFIG_HASH_ANNOTATION } from '../../api/constants.js';
-import { holdForRollout, liveRuleKeys } from './rollout-guard.js';
-import { ruleKey } from './route-status.js';
+import { holdForRollout } from './rollout-guard.js';
 
 function deployment(hash: string, status: V1Deployment['status'], generation = 2): V1Deployment {
   return {
@@ -35,29 +34,5 @@ describe('holdForRollout', () => {
     ],
   ])('%s → hold %s', (_label, live, hash, expected) => {
     expect(holdForRollout(live, 2, hash)).toBe(expected);
-  });
-});
-
-describe('liveRuleKeys', () => {
-  it('reads hostname, path and service of the rules in config.yaml, not the fallback', () => {
-    const yaml = [
-      'tunnel: t',
-      'ingress:',
-      '  - hostname: a.example.com',
-      '    path: /api',
-      '    service: http://a:80',
-      '  - hostname: b.example.com',
-      '    service: tcp://b:22',
-      '  - service: http_status:404',
-    ].join('\n');
-    expect([...liveRuleKeys({ data: { 'config.yaml': yaml } })]).toEqual([
-      ruleKey({ hostname: 'a.example.com', path: '/api', service: 'http://a:80' }),
-      ruleKey({ hostname: 'b.example.com', service: 'tcp://b:22' }),
-    ]);
-  });
-
-  it('is empty without a ConfigMap, or with text that is not YAML', () => {
-    expect(liveRuleKeys(undefined).size).toBe(0);
-    expect(liveRuleKeys({ data: { 'config.yaml': 'ingress: [unclosed' } }).size).toBe(0);
   });
 });

@@ -14,7 +14,7 @@ import { dnsCondition } from './dns-condition.js';
 import { recordOwner, syncDns, type DnsOutcome } from './dns-step.js';
 import { applyObjects, type ActualObjects } from './objects-step.js';
 import type { Report } from './report.js';
-import { renderRoute, routeStatuses } from './route-status.js';
+import { renderRoute, routeStatuses, ruleKey } from './route-status.js';
 import type { ObtainedTunnel } from './tunnel-step.js';
 
 /** How soon to look again while another tunnel of this installation still holds a hostname we now win. */
@@ -66,6 +66,7 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
     actual: input.actual,
     rules: routes,
     remoteConfirmed: memo.recall(uid, 'config', configPrint) === true,
+    previouslyLive: new Set((tunnel.status?.routes ?? []).filter((r) => r.state === 'Active').map(ruleKey)),
     report,
   });
   if (desired.remoteConfig) memo.remember(uid, 'config', configPrint);
