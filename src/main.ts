@@ -3,7 +3,7 @@
 // gracefully (finish in-flight reconciles, release the lease).
 import { pathToFileURL } from 'node:url';
 import { GatewayPool, type GatewayMetrics } from './cloudflare/index.js';
-import { tunnelControllers } from './controllers/tunnel/index.js';
+import { TunnelMetrics, tunnelControllers } from './controllers/tunnel/index.js';
 import { Manager } from './operator/manager.js';
 import { handleProcessSignals } from './operator/signals.js';
 import { systemClock } from './runtime/clock.js';
@@ -38,6 +38,7 @@ export function createOperator(config: OperatorConfig): Manager {
     cache: manager.operator.watches,
     clusterDomain: config.clusterDomain,
     verifyPeriodMs: config.resyncPeriodMs > 0 ? config.resyncPeriodMs : DEFAULT_VERIFY_PERIOD_MS,
+    metrics: new TunnelMetrics(manager.metrics.registry),
   });
   for (const registration of controllers) manager.register(registration);
   return manager;

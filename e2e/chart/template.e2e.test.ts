@@ -3,6 +3,8 @@
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseAllDocuments } from 'yaml';
+import { TunnelMetrics } from '../../src/controllers/tunnel/index.js';
+import { RuntimeMetrics } from '../../src/runtime/metrics.js';
 import { helm } from '../support/tools.js';
 
 const chart = resolve(dirname(fileURLToPath(import.meta.url)), '../../charts/cloudflare-operator');
@@ -176,6 +178,50 @@ describe('helm template', () => {
       CLUSTER_DOMAIN: 'corp.internal',
       COALESCE_WINDOW: '0',
     });
+  });
+});
+
+describe('monitoring', () => {
+  it('is off by default; each switch renders its object', async () => {
+    const kinds = (docs: Rendered[]) =>
+      docs.map((d) => d.kind).filter((k) => ['ServiceMonitor', 'PrometheusRule'].includes(k));
+    expect(kinds(await render())).toEqual([]);
+    const docs = await render(
+      'metrics.serviceMonitor.enabled=true',
+      'metrics.prometheusRule.enabled=true',
+      'metrics.dashboard.enabled=true',
+    );
+    expect(kinds(docs).sort()).toEqual(['PrometheusRule', 'ServiceMonitor']);
+    const dashboard = ofKind(docs, 'ConfigMap').find((c) => c.metadata.name === 'r-cloudflare-operator-dashboard');
+    expect(dashboard?.metadata).toMatchObject({ labels: { grafana_dashboard: '1' } });
+    const json = (dashboard?.data as Record<string, string> | undefined)?.['cloudflare-operator.json'] ?? '';
+    expect((JSON.parse(json) as { panels: unknown[] }).panels.length).toBeGreaterThan(3);
+  });
+
+  it('every metric an alert or the dashboard names is one the operator exports', async () => {
+    const docs = await render('metrics.prometheusRule.enabled=true', 'metrics.dashboard.enabled=true');
+    const rules = (
+      ofKind(docs, 'PrometheusRule')[0]?.spec as { groups: { rules: { alert: string; expr: string }[] }[] }
+    ).groups.flatMap((g) => g.rules);
+    expect(rules.map((r) => r.alert)).toEqual([
+      'CloudflareOperatorDown',
+      'CloudflareOperatorReconcileErrors',
+      'CloudflareAPIErrors',
+      'CloudflareAPIRateLimited',
+      'CloudflareTunnelNotReady',
+      'CloudflaredReplicasUnavailable',
+    ]);
+    const dashboard = JSON.stringify(ofKind(docs, 'ConfigMap').map((c) => c.data));
+    const named = new Set(
+      [...rules.map((r) => r.expr), dashboard].flatMap((text) =>
+        [...text.matchAll(/\b(cloudflare_[a-z_]+)/g)].map((m) => m[1]),
+      ),
+    );
+    const registry = new RuntimeMetrics({ processMetrics: false }).registry;
+    new TunnelMetrics(registry);
+    const exported = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
+    expect([...named].filter((name) => !exported.has(name ?? ''))).toEqual([]);
+    expect(named.size).toBeGreaterThanOrEqual(5);
   });
 });
 

@@ -41,9 +41,10 @@ import { readApiCredentials } from './api-credentials.js';
 import { failed } from './conditions.js';
 import { cleanUp, deletingCondition, deletionBlocked } from './finalize.js';
 import { leftovers } from './leftovers.js';
-import { outcomeOf } from './failures.js';
+import { outcomeOf, type FailureOutcome } from './failures.js';
 import { Report, StepFailure } from './report.js';
 import { MissingTunnelNotices } from './missing-tunnel.js';
+import type { TunnelObserver } from './tunnel-metrics.js';
 import { serviceNotices } from './route-status.js';
 import { nextStatus } from './status.js';
 import { readStoredTunnel } from './stored-tunnel.js';
@@ -67,6 +68,8 @@ export interface TunnelReconcilerDeps {
   clusterDomain: string;
   /** How long what a pass confirmed on Cloudflare is trusted without asking again (the resync period). */
   verifyPeriodMs: number;
+  /** Per-tunnel gauges (Ready, replicas, routes by state). */
+  metrics?: TunnelObserver;
   /** Default: 32 random bytes. */
   newSecret?: () => string;
 }
@@ -86,49 +89,64 @@ export class TunnelReconciler {
   }
 
   readonly reconcile = async ({ key, signal }: ReconcileContext): Promise<ReconcileResult | void> => {
+    const ref = parseKey(key);
     const cached = this.deps.cache.get(this.type, key) as TunnelLike | undefined;
     if (!cached) {
-      this.missing.report(this.type.kind, parseKey(key), this.services());
+      this.deps.metrics?.forget(this.type.kind, ref.namespace, ref.name);
+      this.missing.report(this.type.kind, ref, this.services());
       return undefined;
     }
-    this.missing.forget(this.type.kind, parseKey(key));
-    let tunnel = structuredClone(cached);
+    this.missing.forget(this.type.kind, ref);
+    const tunnel = await this.current(structuredClone(cached));
+    if (!tunnel) return undefined;
     const report = new Report();
-    let run: () => Promise<void>;
+    const deleting = tunnel.metadata.deletionTimestamp !== undefined;
+    let outcome: FailureOutcome = { result: undefined };
+    try {
+      await (deleting ? this.finalize(tunnel, report) : this.sync(tunnel, report, signal));
+    } catch (err: unknown) {
+      this.memo.forget(memoId(tunnel));
+      outcome = outcomeOf(err, report, deleting);
+    }
+    for (const event of report.events) this.deps.events.record(tunnel, event);
+    if (report.released) {
+      this.deps.metrics?.forget(tunnel.kind, tunnel.metadata.namespace, tunnel.metadata.name ?? '');
+      return undefined;
+    }
+    signal.throwIfAborted();
+    await this.writeStatus(tunnel, report);
+    if ('error' in outcome) throw outcome.error;
+    return outcome.result ?? (report.recheckAfterMs ? { requeueAfterMs: report.recheckAfterMs } : undefined);
+  };
+
+  /**
+   * The object to work on: with our finalizer added; for one being deleted, a live read (the cache may still hold
+   * an object whose finalize just completed: no second clean-up) — undefined when there is nothing left to do.
+   */
+  private async current(tunnel: TunnelLike): Promise<TunnelLike | undefined> {
+    const { client } = this.deps;
     if (tunnel.metadata.deletionTimestamp) {
-      // The cache may still hold an object whose finalize just completed: confirm before cleaning up again.
       const live = await readOptional<TunnelLike>(
-        this.deps.client,
+        client,
         this.type,
         tunnel.metadata.namespace,
         tunnel.metadata.name ?? '',
       );
-      if (!live || !hasFinalizer(live, FINALIZER)) return undefined;
-      tunnel = live;
-      run = () => this.finalize(live, report);
-    } else {
-      if (!hasFinalizer(tunnel, FINALIZER)) {
-        tunnel = (await addFinalizer(this.deps.client, this.type, tunnel, FINALIZER)).object ?? tunnel;
-      }
-      run = () => this.sync(tunnel, report, signal);
+      return live && hasFinalizer(live, FINALIZER) ? live : undefined;
     }
-    let outcome: ReturnType<typeof outcomeOf> = { result: undefined };
-    try {
-      await run();
-    } catch (err: unknown) {
-      this.memo.forget(memoId(tunnel));
-      outcome = outcomeOf(err, report, tunnel.metadata.deletionTimestamp !== undefined);
-    }
-    for (const event of report.events) this.deps.events.record(tunnel, event);
-    if (report.released) return undefined;
-    signal.throwIfAborted();
-    await updateStatus(this.deps.client, this.type, tunnel, (current) =>
+    if (hasFinalizer(tunnel, FINALIZER)) return tunnel;
+    return (await addFinalizer(client, this.type, tunnel, FINALIZER)).object ?? tunnel;
+  }
+
+  /** Writes the status (only when it differs), then the gauges and the Events on Services it implies. */
+  private async writeStatus(tunnel: TunnelLike, report: Report): Promise<void> {
+    const written = await updateStatus(this.deps.client, this.type, tunnel, (current) =>
       nextStatus(current.status, report, current.metadata.generation, this.deps.clock.now()),
     );
+    const status = written.object?.status ?? tunnel.status;
+    if (status) this.deps.metrics?.observe(tunnel, status);
     this.noticeServices(tunnel, report);
-    if ('error' in outcome) throw outcome.error;
-    return outcome.result ?? (report.recheckAfterMs ? { requeueAfterMs: report.recheckAfterMs } : undefined);
-  };
+  }
 
   private services(): V1Service[] {
     return this.deps.cache.list(SERVICE);
