@@ -36,12 +36,23 @@ describe('FaultInjector', () => {
     expect(failed).toBeLessThan(60);
   });
 
+  it('marks after-commit faults, and refuses one with nothing to answer', () => {
+    const faults = new FaultInjector(new Rng(1));
+    faults.add({ method: 'POST', status: 502, afterCommit: true, times: 1 });
+    expect(faults.decide('POST', '/zones/z/dns_records')).toMatchObject({
+      kind: 'status',
+      status: 502,
+      afterCommit: true,
+    });
+    expect(() => faults.add({ afterCommit: true })).toThrow(/status or hang/);
+  });
+
   it('adds latency and hangs', () => {
     const faults = new FaultInjector(new Rng(1));
     faults.add({ latencyMs: 30 });
     faults.add({ path: '^/slow', hang: true });
     expect(faults.decide('GET', '/zones')).toEqual({ kind: 'none', latencyMs: 30 });
-    expect(faults.decide('GET', '/slow')).toEqual({ kind: 'hang', latencyMs: 30 });
+    expect(faults.decide('GET', '/slow')).toEqual({ kind: 'hang', latencyMs: 30, afterCommit: false });
   });
 });
 

@@ -10,6 +10,8 @@ export interface CallRecord {
   route: string;
   path: string;
   status: number;
+  /** With an after-commit fault: the status the request really had (its answer was replaced or lost). */
+  committedStatus?: number;
 }
 
 export interface CallStats {

@@ -84,12 +84,27 @@ async function handle(
   const route = match?.route ?? `${method} (no route)`;
   const fault = emulator.faults.decide(method, path);
   if (fault.latencyMs > 0) await delay(fault.latencyMs);
+  // After commit: the request runs (and its change stays), only its answer is lost.
+  const committed =
+    fault.kind !== 'none' && fault.afterCommit ? serve(emulator, { match, url, path, req, raw }) : undefined;
   if (fault.kind === 'hang') {
-    emulator.recordCall({ method, route, path, status: 0 });
+    emulator.recordCall({
+      method,
+      route,
+      path,
+      status: 0,
+      ...(committed ? { committedStatus: committed.status } : {}),
+    });
     return undefined; // never answered; the client times out, close() drops the socket
   }
   const reply = fault.kind === 'status' ? injected(fault) : serve(emulator, { match, url, path, req, raw });
-  emulator.recordCall({ method, route, path, status: reply.status });
+  emulator.recordCall({
+    method,
+    route,
+    path,
+    status: reply.status,
+    ...(committed ? { committedStatus: committed.status } : {}),
+  });
   return reply;
 }
 
