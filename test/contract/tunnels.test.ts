@@ -135,15 +135,37 @@ describe('tunnels', () => {
       ],
       originRequest: { connectTimeout: 10 },
     };
+    // Echoed as stored: an originRequest everywhere, durations as Go duration strings.
     await expect(gateway.putTunnelConfiguration(ACCOUNT_ID, tunnel.id, config)).resolves.toEqual({
       version: 1,
-      config,
+      config: {
+        ingress: [
+          { ...config.ingress[0], originRequest: { noTLSVerify: true } },
+          { service: 'http_status:404', originRequest: {} },
+        ],
+        originRequest: { connectTimeout: '10s' },
+      },
     });
     const second = { ingress: [{ service: 'http_status:503' }] };
     await expect(gateway.putTunnelConfiguration(ACCOUNT_ID, tunnel.id, second)).resolves.toMatchObject({ version: 2 });
     await expect(gateway.getTunnelConfiguration(ACCOUNT_ID, tunnel.id)).resolves.toEqual({
       version: 2,
-      config: second,
+      config: { ingress: [{ service: 'http_status:503', originRequest: {} }], originRequest: {} },
     });
+  });
+
+  it('refuses a configuration whose last ingress rule is not a catch-all', async () => {
+    const { gateway } = harness(emulator());
+    const { tunnel } = await gateway.createTunnel({
+      accountId: ACCOUNT_ID,
+      name: 'remote',
+      configSource: 'cloudflare',
+    });
+    const bad = { ingress: [{ hostname: 'app.example.com', service: 'http://web:80' }] };
+    await expect(gateway.putTunnelConfiguration(ACCOUNT_ID, tunnel.id, bad)).rejects.toMatchObject({
+      kind: 'invalid',
+      status: 400,
+    });
+    expect((await gateway.getTunnelConfiguration(ACCOUNT_ID, tunnel.id)).version).toBe(0);
   });
 });

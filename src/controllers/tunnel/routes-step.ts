@@ -66,6 +66,7 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
     actual: input.actual,
     rules: routes,
     remoteConfirmed: memo.recall(uid, 'config', configPrint) === true,
+    pushes: { pushes: memo.pushes, key: input.memoKey },
     report,
   });
   if (desired.remoteConfig) memo.remember(uid, 'config', configPrint);
