@@ -18,6 +18,7 @@ import {
   updateDnsRecord,
 } from './dns.js';
 import { noopMetrics, type GatewayMetrics } from './metrics.js';
+import { explainingAuthErrors } from './permissions.js';
 import { CLOUDFLARE_RATE_LIMIT, TokenBucket, type RateLimiter } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import {
@@ -113,13 +114,14 @@ export function createGateway(options: GatewayOptions): CloudflareGateway {
     logger: options.logger,
     scrub: scrubber(secretsOf(options.credentials)),
   });
+  const sdk = createSdkClient(options.credentials, {
+    timeoutMs,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
   const ctx: GatewayContext = {
-    sdk: createSdkClient(options.credentials, {
-      timeoutMs,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    }),
-    call,
+    sdk,
+    call: explainingAuthErrors(call, sdk, 'apiToken' in options.credentials),
     dnsPageSize: options.dnsPageSize ?? DEFAULT_DNS_PAGE_SIZE,
     randomBytes: options.randomBytes ?? randomBytes,
   };

@@ -9,7 +9,11 @@ import { FakeKube } from '../runtime/testing/fake-kube.js';
 import { FakeSource } from '../runtime/testing/fake-source.js';
 import { ControllerOperator } from './controller-operator.js';
 import type { ControllerRegistration } from './types.js';
-import { EXAMPLE_TUNNEL as TUNNEL, EXAMPLE_CLUSTER_TUNNEL as CLUSTER_TUNNEL, EXAMPLE_SERVICE as SERVICE } from '../runtime/testing/resource-types.js';
+import {
+  EXAMPLE_TUNNEL as TUNNEL,
+  EXAMPLE_CLUSTER_TUNNEL as CLUSTER_TUNNEL,
+  EXAMPLE_SERVICE as SERVICE,
+} from '../runtime/testing/resource-types.js';
 
 const DEPLOYMENT: ResourceType = {
   group: 'apps',

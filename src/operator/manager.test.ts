@@ -11,7 +11,6 @@ import { EXAMPLE_TUNNEL as TUNNEL, EXAMPLE_SERVICE as SERVICE } from '../runtime
 
 // The HTTP server listens on a free loopback port (it is part of the Manager); nothing else leaves the process.
 
-
 function tunnel(name: string) {
   return { apiVersion: 'example.io/v1', kind: 'Tunnel', metadata: { name, namespace: 'ns', resourceVersion: '1' } };
 }

@@ -2,7 +2,10 @@ import type { KubernetesObject } from '@kubernetes/client-node';
 import { mapAny, mapOwnerLabels, mapOwnerReferences } from './mappers.js';
 import { namespacesFor } from './watch-bindings.js';
 import type { CacheReader } from './types.js';
-import { EXAMPLE_TUNNEL as TUNNEL, EXAMPLE_CLUSTER_TUNNEL as CLUSTER_TUNNEL } from '../runtime/testing/resource-types.js';
+import {
+  EXAMPLE_TUNNEL as TUNNEL,
+  EXAMPLE_CLUSTER_TUNNEL as CLUSTER_TUNNEL,
+} from '../runtime/testing/resource-types.js';
 
 const cache: CacheReader = { get: () => undefined, list: () => [] };
 

@@ -30,7 +30,7 @@ describe('obtainTunnel', () => {
   const emulator = useEmulator();
   const tunnel = sampleTunnel({ configSource: 'local' });
 
-  async function obtain(gateway: ReturnType<typeof harness>['gateway'], secret?: V1Secret) {
+  function obtain(gateway: ReturnType<typeof harness>['gateway'], secret?: V1Secret) {
     const { client, applied } = recordingClient();
     const report = new Report();
     const run = obtainTunnel({
@@ -55,7 +55,7 @@ describe('obtainTunnel', () => {
       afterCommit: true,
     });
     const { gateway } = harness(emulator());
-    const { run, applied, report } = await obtain(gateway);
+    const { run, applied, report } = obtain(gateway);
     const obtained = await run;
 
     const tunnels = (await emulator().control.state()).tunnels;
@@ -78,7 +78,7 @@ describe('obtainTunnel', () => {
       configSource: 'local',
       secret: Buffer.alloc(32, 9).toString('base64'),
     });
-    const { run, report } = await obtain(gateway);
+    const { run, report } = obtain(gateway);
     await expect(run).rejects.toBeInstanceOf(StepFailure);
     await expect(run).rejects.toMatchObject({ retry: 'terminal' });
     expect(report.conditions).toContainEqual(expect.objectContaining({ reason: Reason.TunnelNameConflict }));

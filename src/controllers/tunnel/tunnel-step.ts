@@ -4,7 +4,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import { ConditionType, Reason } from '../../api/conditions.js';
 import { desiredTunnelName, withDefaults } from '../../api/defaults.js';
 import type { TunnelLike } from '../../api/types.js';
-import { isCloudflareApiError, type CloudflareGateway } from '../../cloudflare/index.js';
+import { isCloudflareApiError, type CloudflareApiError, type CloudflareGateway } from '../../cloudflare/index.js';
 import { decodeTunnelToken, type RenderContext, type TunnelCredentials } from '../../render/index.js';
 import type { ResourceClient } from '../../runtime/kube-client.js';
 import { applyIfChanged } from '../shared/apply.js';
@@ -93,7 +93,7 @@ async function adopt(input: TunnelStepInput, tunnelId: string): Promise<Obtained
 async function recover(
   input: TunnelStepInput,
   pending: PendingTunnel,
-  afterConflict?: unknown,
+  afterConflict?: CloudflareApiError,
 ): Promise<ObtainedTunnel> {
   const { gateway, accountId, report } = input;
   const found = await gateway.findTunnelByName(accountId, pending.name);
