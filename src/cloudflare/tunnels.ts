@@ -66,26 +66,33 @@ export async function findTunnelByName(
 export type DeleteOutcome = 'deleted' | 'alreadyGone';
 
 /**
- * Deletes a tunnel: first cleans up its connections (Cloudflare refuses to delete a tunnel that has
- * some), then the tunnel. A tunnel already gone counts as success. If a replica reconnects between
- * the two calls, the pair is tried once more.
+ * Deletes a tunnel with its connections in one call (`?cascade=true`, as `cloudflared tunnel delete` sends it), so
+ * replicas that keep reconnecting while their pods terminate cannot block it. Should Cloudflare still refuse
+ * because of connections (1022: cascade not honoured), the connections are cleaned up and the delete tried once
+ * more; then the typed error is returned. A tunnel already gone counts as success.
  */
 export async function deleteTunnel(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<DeleteOutcome> {
-  for (let round = 1; ; round++) {
-    const cleaned = await orUndefinedIfNotFound(() => cleanupConnections(ctx, accountId, tunnelId));
-    if (cleaned === undefined) return 'alreadyGone';
-    try {
-      const deleted = await orUndefinedIfNotFound(() =>
-        ctx.call('tunnels.delete', { accountId, tunnelId }, (opts) =>
-          ctx.sdk.zeroTrust.tunnels.cloudflared.delete(tunnelId, { account_id: accountId }, opts),
-        ),
-      );
-      return deleted === undefined ? 'alreadyGone' : 'deleted';
-    } catch (err) {
-      const reconnected = err instanceof CloudflareApiError && err.hasCode(TUNNEL_HAS_CONNECTIONS_CODE);
-      if (!reconnected || round >= 2) throw err;
-    }
+  try {
+    return await deleteOnce(ctx, accountId, tunnelId);
+  } catch (err) {
+    if (!(err instanceof CloudflareApiError && err.hasCode(TUNNEL_HAS_CONNECTIONS_CODE))) throw err;
   }
+  const cleaned = await orUndefinedIfNotFound(() => cleanupConnections(ctx, accountId, tunnelId));
+  if (cleaned === undefined) return 'alreadyGone';
+  return deleteOnce(ctx, accountId, tunnelId);
+}
+
+async function deleteOnce(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<DeleteOutcome> {
+  const deleted = await orUndefinedIfNotFound(() =>
+    ctx.call('tunnels.delete', { accountId, tunnelId }, (opts) =>
+      ctx.sdk.zeroTrust.tunnels.cloudflared.delete(
+        tunnelId,
+        { account_id: accountId },
+        { ...opts, query: { cascade: true } },
+      ),
+    ),
+  );
+  return deleted === undefined ? 'alreadyGone' : 'deleted';
 }
 
 /** Removes every connector of the tunnel (`DELETE .../connections`). Resolves true when done. */
