@@ -1,8 +1,8 @@
 // Cloudflare Tunnels (cfd_tunnel): create, find, delete, token, connectors.
 import { gatewayError, listAllPages, orUndefinedIfNotFound, type GatewayContext } from './context.js';
 import { CloudflareApiError } from './errors.js';
-import { toConnector, toTunnel } from './mappers.js';
-import type { CloudflareTunnel, CreatedTunnel, TunnelConfigSource, TunnelConnector } from './types.js';
+import { toTunnel } from './mappers.js';
+import type { CloudflareTunnel, CreatedTunnel, TunnelConfigSource } from './types.js';
 
 /** Cloudflare refuses to delete a tunnel that still has connections (HTTP 400, this code). */
 export const TUNNEL_HAS_CONNECTIONS_CODE = 1022;
@@ -96,22 +96,11 @@ async function deleteOnce(ctx: GatewayContext, accountId: string, tunnelId: stri
 }
 
 /** Removes every connector of the tunnel (`DELETE .../connections`). Resolves true when done. */
-export async function cleanupConnections(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<true> {
+async function cleanupConnections(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<true> {
   await ctx.call('tunnels.connections.delete', { accountId, tunnelId }, (opts) =>
     ctx.sdk.zeroTrust.tunnels.cloudflared.connections.delete(tunnelId, { account_id: accountId }, opts),
   );
   return true;
-}
-
-export async function listConnectors(
-  ctx: GatewayContext,
-  accountId: string,
-  tunnelId: string,
-): Promise<TunnelConnector[]> {
-  const page = await ctx.call('tunnels.connections.list', { accountId, tunnelId }, (opts) =>
-    ctx.sdk.zeroTrust.tunnels.cloudflared.connections.get(tunnelId, { account_id: accountId }, opts),
-  );
-  return page.result.map(toConnector);
 }
 
 /** The token cloudflared runs with (`cloudflared tunnel run --token`). A secret: never log it. */

@@ -6,9 +6,8 @@ import { lookupAccount } from '../../src/controllers/tunnel/account-step.js';
 import { outcomeOf } from '../../src/controllers/tunnel/failures.js';
 import { Report } from '../../src/controllers/tunnel/report.js';
 import { sampleTunnel } from '../../src/render/fixtures.js';
-import type { CloudflareGateway } from '../../src/cloudflare/index.js';
 import type { Permission } from '../cloudflare-emulator/state.js';
-import { ACCOUNT_ID, FREE_ZONE, harness, raw, useEmulator } from './support.js';
+import { ACCOUNT_ID, FREE_ZONE, harness, raw, useEmulator, type TestGateway } from './support.js';
 
 const TOKEN = 'scoped-token-0123456789abcdefghijklmnop';
 
@@ -34,7 +33,7 @@ describe('credentials Cloudflare refuses', () => {
     zones?: string[];
     owner?: 'user' | 'account';
     ipRestricted?: boolean;
-  }): Promise<CloudflareGateway> => {
+  }): Promise<TestGateway> => {
     await emulator().control.seed({ tokens: [{ token: TOKEN, accounts: [ACCOUNT_ID], ...token }] });
     return harness(emulator(), { credentials: { apiToken: TOKEN } }).gateway;
   };

@@ -82,9 +82,6 @@ describe('tunnels', () => {
     const { gateway } = harness(emulator());
     const { tunnel } = await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'conn', configSource: 'local' });
     await emulator().control.setConnectors(tunnel.id, 2);
-    const connectors = await gateway.listTunnelConnectors(ACCOUNT_ID, tunnel.id);
-    expect(connectors).toHaveLength(2);
-    expect(connectors.every((c) => c.connections === 4)).toBe(true);
     await expect(gateway.getTunnel(ACCOUNT_ID, tunnel.id)).resolves.toMatchObject({ status: 'healthy' });
   });
 
