@@ -12,7 +12,7 @@ import { assertUsableCredentials, scrubber, secretsOf } from './credentials.js';
 import { applyDnsBatch, listDnsRecords } from './dns.js';
 import { noopMetrics, type GatewayMetrics } from './metrics.js';
 import { explainingAuthErrors } from './permissions.js';
-import { CLOUDFLARE_RATE_LIMIT, TokenBucket, type RateLimiter } from './rate-limiter.js';
+import { CLOUDFLARE_RATE_LIMIT, RateLimitPause, TokenBucket, type RateLimiter } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import {
   createTunnel,
@@ -71,6 +71,8 @@ export interface GatewayOptions {
   retry?: Partial<RetryPolicy>;
   /** Shared limiter (the pool passes one per credential). Default: a bucket for Cloudflare's limit. */
   limiter?: RateLimiter;
+  /** Shared pause after a 429 (the pool passes one per credential). Default: one for this gateway. */
+  pause?: RateLimitPause;
   metrics?: GatewayMetrics;
   logger?: Logger;
   clock?: Clock;
@@ -98,6 +100,7 @@ export function createGatewayContext(options: GatewayOptions): GatewayContext {
     clock,
     random: options.random ?? Math.random,
     limiter: options.limiter ?? new TokenBucket(CLOUDFLARE_RATE_LIMIT, clock),
+    pause: options.pause ?? new RateLimitPause(clock),
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     timeoutMs,
     metrics: options.metrics ?? noopMetrics,

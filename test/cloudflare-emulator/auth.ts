@@ -5,8 +5,10 @@ import { ApiFailure, fail } from './envelope.js';
 import { ALL_PERMISSIONS, type EmulatorState, type Grant, type Permission } from './state.js';
 
 export interface Principal {
-  /** Identifies the credential for rate limiting and call counts; not the secret itself. */
+  /** Identifies the credential; not the secret itself. */
   id: string;
+  /** The user the credential belongs to: the rate limit counts per user, across all of its tokens. */
+  user: string;
   accounts: Grant;
   /** What a token may do; a global API key may do everything its user can. */
   permissions: readonly Permission[];
@@ -39,6 +41,7 @@ export function authenticate(headers: IncomingHttpHeaders, state: EmulatorState)
     if (token.ipRestricted) throw fail(403, 9109, 'Cannot use the access token from location: 127.0.0.1');
     return {
       id: `token:${digest(token.token)}`,
+      user: token.user,
       accounts: token.accounts,
       permissions: token.permissions,
       zones: token.zones,
@@ -50,6 +53,7 @@ export function authenticate(headers: IncomingHttpHeaders, state: EmulatorState)
     if (!found) throw fail(403, 9103, 'Unknown X-Auth-Key or X-Auth-Email');
     return {
       id: `key:${digest(`${email}\0${key}`)}`,
+      user: email,
       accounts: found.accounts,
       permissions: ALL_PERMISSIONS,
       zones: '*',

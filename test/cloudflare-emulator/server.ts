@@ -129,7 +129,7 @@ function serve(emulator: Emulator, { match, url, path, req, raw }: ApiRequest): 
       ]);
     }
     const principal = authenticateFor(match.route, req.headers, emulator);
-    emulator.limiter.check(principal.id, emulator.now());
+    emulator.limiter.check(principal.user, emulator.now());
     const needed = ROUTE_PERMISSIONS[match.route];
     if (needed) requirePermission(principal, needed);
     const body = raw.length ? parseJson(raw) : undefined;

@@ -42,6 +42,8 @@ export interface TokenState {
   owner: 'user' | 'account';
   /** Client IP filtering that refuses this client (Cloudflare: 403, code 9109). */
   ipRestricted: boolean;
+  /** The user who created the token: the rate limit is shared by all tokens of a user. */
+  user: string;
 }
 
 export interface GlobalKeyState {
@@ -99,6 +101,8 @@ export interface SeedInput {
     zones?: Grant;
     owner?: 'user' | 'account';
     ipRestricted?: boolean;
+    /** Default: the seed's global key user (`ops@example.com`), so tokens share one limit unless told. */
+    user?: string;
   }[];
   globalKeys?: { email: string; key: string; accounts?: Grant }[];
   records?: {
@@ -165,6 +169,7 @@ export class EmulatorState {
       zones: t.zones ?? '*',
       owner: t.owner ?? 'user',
       ipRestricted: t.ipRestricted ?? false,
+      user: t.user ?? DEFAULT_GLOBAL_KEY.email,
     });
   }
 

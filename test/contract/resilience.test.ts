@@ -78,6 +78,9 @@ describe('retries, rate limits and authentication', () => {
     expect(err.retryAfterMs).toBeGreaterThan(50_000);
     expect(err.retryAfterMs).toBeLessThanOrEqual(60_000);
     expect(clock.delays).toEqual([]); // longer than maxRetryAfterMs: not waited for in place
+    // The gateway itself holds back until Retry-After has passed on its clock too.
+    await expect(gateway.findZoneByName('example.com')).rejects.toMatchObject({ kind: 'rateLimited' });
+    clock.advance(60_000);
     await emulator().control.advanceClock(60_000);
     await expect(gateway.findZoneByName('example.com')).resolves.toMatchObject({ name: 'example.com' });
   });
