@@ -30,21 +30,11 @@ export async function resolveAccount(ctx: GatewayContext, ref: AccountRef): Prom
   return { id: match.id, name: match.name };
 }
 
-export async function getZone(ctx: GatewayContext, zoneId: string): Promise<Zone> {
-  const zone = await ctx.call('zones.get', { zoneId }, (opts) => ctx.sdk.zones.get({ zone_id: zoneId }, opts));
-  return toZone(zone);
-}
-
 /** The zone with exactly this name (in this account, when given), or undefined. */
 export async function findZoneByName(ctx: GatewayContext, name: string, accountId?: string): Promise<Zone | undefined> {
   const wanted = normalizeHostname(name);
   const zones = await listZonesWhere(ctx, { name: wanted, accountId });
   return zones.find((z) => normalizeHostname(z.name) === wanted);
-}
-
-/** Every zone the credential can see (in this account, when given). */
-export function listZones(ctx: GatewayContext, accountId?: string): Promise<Zone[]> {
-  return listZonesWhere(ctx, { accountId });
 }
 
 async function listZonesWhere(

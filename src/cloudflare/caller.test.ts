@@ -3,7 +3,7 @@ import { createCaller, type CallOptions, type SdkPromise } from './caller.js';
 import { InstantClock } from '../runtime/testing/instant-clock.js';
 import { CloudflareApiError } from './errors.js';
 import type { CallObservation } from './metrics.js';
-import { unlimited } from './rate-limiter.js';
+import { RateLimitPause, unlimited } from './rate-limiter.js';
 
 /** An SDK-like promise resolving to `value` with the given HTTP status, or rejecting with `error`. */
 function sdk<T>(outcome: { value: T; status?: number } | { error: Error }): SdkPromise<T> {
@@ -25,6 +25,7 @@ function setup() {
     clock,
     random: () => 0,
     limiter: unlimited,
+    pause: new RateLimitPause(clock),
     retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 10_000 },
     timeoutMs: 1234,
     metrics: { observeCall: (o) => observations.push(o) },
@@ -33,6 +34,27 @@ function setup() {
   });
   return { clock, observations, call };
 }
+
+describe('the pause after a 429', () => {
+  it('sends nothing until Retry-After has passed, then calls again', async () => {
+    const { clock, call } = setup();
+    let sent = 0;
+    const limited = () => {
+      sent++;
+      return sdk<number>({ error: new RateLimitError(429, undefined, 'slow', new Headers({ 'retry-after': '300' })) });
+    };
+    await expect(call('a', {}, limited)).rejects.toMatchObject({ kind: 'rateLimited', retryAfterMs: 300_000 });
+    clock.advance(100_000);
+    await expect(call('b', {}, () => sdk({ value: 1 }))).rejects.toMatchObject({
+      kind: 'rateLimited',
+      status: undefined,
+      retryAfterMs: 200_000,
+    });
+    expect(sent).toBe(1);
+    clock.advance(200_000);
+    await expect(call('b', {}, () => sdk({ value: 1 }))).resolves.toBe(1);
+  });
+});
 
 const h = () => new Headers();
 
@@ -106,6 +128,7 @@ describe('createCaller', () => {
       clock,
       random: () => 0,
       limiter: unlimited,
+      pause: new RateLimitPause(clock),
       retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
       timeoutMs: 1,
       metrics: {

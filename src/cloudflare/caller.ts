@@ -2,9 +2,9 @@
 // classification, retries, metrics and a debug log line. Every gateway operation goes through here.
 import type { Logger } from 'winston';
 import { sleep, type Clock } from '../runtime/clock.js';
-import { classifyError, type CloudflareApiError } from './errors.js';
+import { classifyError, CloudflareApiError } from './errors.js';
 import type { CallOutcome, GatewayMetrics } from './metrics.js';
-import type { RateLimiter } from './rate-limiter.js';
+import type { RateLimiter, RateLimitPause } from './rate-limiter.js';
 import { decideRetry, type RetryPolicy } from './retry.js';
 
 /** The per-request options the gateway passes to every SDK method. */
@@ -25,6 +25,8 @@ export interface CallerDeps {
   clock: Clock;
   random: () => number;
   limiter: RateLimiter;
+  /** Set after a 429: calls are not sent until it has passed. */
+  pause: RateLimitPause;
   retry: RetryPolicy;
   timeoutMs: number;
   metrics: GatewayMetrics;
@@ -65,6 +67,8 @@ async function attemptOnce<T>(
   attempt: number,
   call: (opts: CallOptions) => SdkPromise<T>,
 ): Promise<AttemptResult<T>> {
+  const paused = deps.pause.remainingMs();
+  if (paused > 0) return { ok: false, error: pausedError(operation, paused) };
   const queuedAt = deps.clock.now();
   await deps.limiter.acquire();
   const startedAt = deps.clock.now();
@@ -76,8 +80,26 @@ async function attemptOnce<T>(
   } catch (err) {
     const error = classifyError(err, operation, deps.clock.now(), deps.scrub);
     recordCall(deps, { operation, context, attempt, startedAt, outcome: error.kind, status: error.status });
+    if (error.kind === 'rateLimited' && error.retryAfterMs !== undefined) deps.pause.pauseFor(error.retryAfterMs);
     return { ok: false, error };
   }
+}
+
+/** The error of a call not sent because the credential's rate limit is tripped (no request, no log line). */
+function pausedError(operation: string, remainingMs: number): CloudflareApiError {
+  return new CloudflareApiError({
+    kind: 'rateLimited',
+    operation,
+    status: undefined,
+    codes: [
+      {
+        code: 971,
+        message: `not sent: Cloudflare's rate limit was hit, calls resume in ${Math.ceil(remainingMs / 1000)} s`,
+      },
+    ],
+    retryAfterMs: remainingMs,
+    cause: undefined,
+  });
 }
 
 /** One finished attempt, as metrics and the debug log see it. */

@@ -37,15 +37,17 @@ export async function listAllPages<T>(
 }
 
 /**
- * Whether `page` was the last one. Some list endpoints send `total_pages`, others only
- * `total_count` (tunnels); without either, a short page is the last.
+ * Whether `page` was the last one. Some list endpoints send `total_pages`; tunnel pages send only a `total_count`
+ * that counts every tunnel of the account, not the matches of the filter, so it can only say "no more" (never
+ * "more"): a page shorter than its `per_page` is the last.
  */
 export function isLastPage(page: number, perPage: number, result: SdkPage<unknown>): boolean {
   if (result.result.length === 0) return true;
   const info = result.result_info;
   if (info?.total_pages !== undefined) return page >= info.total_pages;
-  if (info?.total_count !== undefined) return page * (info.per_page ?? perPage) >= info.total_count;
-  return result.result.length < perPage;
+  const size = info?.per_page ?? perPage;
+  if (result.result.length < size) return true;
+  return info?.total_count !== undefined && page * size >= info.total_count;
 }
 
 /** An error the gateway raises itself (e.g. "no account with that name"), typed like the others. */

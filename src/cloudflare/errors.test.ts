@@ -29,6 +29,16 @@ describe('classifyError', () => {
     ['500', new InternalServerError(500, body(10001, 'boom'), undefined, headers()), 'transient'],
     ['503', new InternalServerError(503, undefined, 'unavailable', headers()), 'transient'],
     ['400', new BadRequestError(400, body(9313, 'comment too long'), undefined, headers()), 'invalid'],
+    [
+      '400 6003 (malformed token)',
+      new BadRequestError(400, body(6003, 'Invalid request headers'), undefined, headers()),
+      'auth',
+    ],
+    [
+      '400 9106 (no credentials)',
+      new BadRequestError(400, body(9106, 'Missing X-Auth-Key'), undefined, headers()),
+      'auth',
+    ],
     ['422', new UnprocessableEntityError(422, body(1004, 'DNS Validation Error'), undefined, headers()), 'invalid'],
     ['400 + 81053', new BadRequestError(400, body(81053, 'record exists'), undefined, headers()), 'conflict'],
     ['400 + 81044', new BadRequestError(400, body(81044, 'no record'), undefined, headers()), 'notFound'],

@@ -36,7 +36,22 @@ export interface CloudflareApiErrorInit {
   codes: CloudflareErrorCode[];
   retryAfterMs: number | undefined;
   cause: unknown;
+  auth?: AuthDetail;
 }
+
+/** What the gateway found out about an authentication error (see permissions.ts). */
+export interface AuthDetail {
+  /** From the token verification endpoint: true valid, false unknown, undefined when it could not tell. */
+  tokenValid: boolean | undefined;
+  /** The permission group the failed operation needs. */
+  permission: string | undefined;
+}
+
+/**
+ * Codes Cloudflare sends with HTTP 400 that are about the credentials, not the request: 6003 (with 6111 in its
+ * chain) for a malformed Authorization header, 6111 itself, 9106 for missing credentials.
+ */
+export const CREDENTIAL_FORMAT_CODES: ReadonlySet<number> = new Set([6003, 6111, 9106]);
 
 /** Cloudflare's DNS codes for "a record with that host already exists", sent with HTTP 400. */
 export const DNS_CONFLICT_CODES: ReadonlySet<number> = new Set([81053, 81054, 81057, 81058]);
@@ -50,6 +65,8 @@ export class CloudflareApiError extends Error {
   readonly status: number | undefined;
   readonly codes: CloudflareErrorCode[];
   readonly retryAfterMs: number | undefined;
+  readonly auth: AuthDetail | undefined;
+  private readonly init: CloudflareApiErrorInit;
 
   constructor(init: CloudflareApiErrorInit, scrub: (text: string) => string = (t) => t) {
     super(scrub(describe(init)), { cause: init.cause });
@@ -59,6 +76,13 @@ export class CloudflareApiError extends Error {
     this.status = init.status;
     this.codes = init.codes.map((c) => ({ code: c.code, message: scrub(c.message) }));
     this.retryAfterMs = init.retryAfterMs;
+    this.auth = init.auth;
+    this.init = { ...init, codes: this.codes };
+  }
+
+  /** The same error with what the gateway found out about the credentials. */
+  withAuthDetail(auth: AuthDetail): CloudflareApiError {
+    return new CloudflareApiError({ ...this.init, auth });
   }
 
   hasCode(code: number): boolean {
@@ -127,6 +151,7 @@ function kindOf(err: unknown, codes: CloudflareErrorCode[]): ErrorKind {
 
 /** DNS answers some conflicts and missing records with HTTP 400 and a specific code. */
 function kindOfBadRequest(codes: CloudflareErrorCode[]): ErrorKind {
+  if (codes.some((c) => CREDENTIAL_FORMAT_CODES.has(c.code))) return 'auth';
   if (codes.some((c) => DNS_CONFLICT_CODES.has(c.code))) return 'conflict';
   if (codes.some((c) => c.code === DNS_RECORD_NOT_FOUND_CODE)) return 'notFound';
   return 'invalid';

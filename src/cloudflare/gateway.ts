@@ -2,32 +2,24 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'winston';
 import { systemClock, type Clock } from '../runtime/clock.js';
-import { findZoneByName, getZone, listZones, resolveAccount, type AccountRef } from './accounts.js';
+import { findZoneByName, resolveAccount, type AccountRef } from './accounts.js';
 import type { BatchResult } from './batch.js';
 import { createCaller } from './caller.js';
 import { createSdkClient } from './client.js';
 import { getTunnelConfiguration, putTunnelConfiguration } from './configurations.js';
 import type { GatewayContext } from './context.js';
 import { assertUsableCredentials, scrubber, secretsOf } from './credentials.js';
-import {
-  applyDnsBatch,
-  batchDnsRecords,
-  createDnsRecord,
-  deleteDnsRecord,
-  listDnsRecords,
-  updateDnsRecord,
-} from './dns.js';
+import { applyDnsBatch, listDnsRecords } from './dns.js';
 import { noopMetrics, type GatewayMetrics } from './metrics.js';
-import { CLOUDFLARE_RATE_LIMIT, TokenBucket, type RateLimiter } from './rate-limiter.js';
+import { explainingAuthErrors } from './permissions.js';
+import { CLOUDFLARE_RATE_LIMIT, RateLimitPause, TokenBucket, type RateLimiter } from './rate-limiter.js';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry.js';
 import {
-  cleanupConnections,
   createTunnel,
   deleteTunnel,
   findTunnelByName,
   getTunnel,
   getTunnelToken,
-  listConnectors,
   type CreateTunnelInput,
   type DeleteOutcome,
 } from './tunnels.js';
@@ -39,25 +31,24 @@ import type {
   DnsBatch,
   DnsRecord,
   DnsRecordFilter,
-  DnsRecordInput,
   TunnelConfiguration,
-  TunnelConnector,
   VersionedTunnelConfiguration,
   Zone,
 } from './types.js';
 
+/**
+ * The operations the operator uses, nothing more. (The per-record DNS writes and the connections cleanup exist
+ * inside the gateway, as the fallbacks of applyDnsBatch and deleteTunnel.)
+ */
 export interface CloudflareGateway {
   resolveAccount(ref: AccountRef): Promise<Account>;
-  getZone(zoneId: string): Promise<Zone>;
   findZoneByName(name: string, accountId?: string): Promise<Zone | undefined>;
-  listZones(accountId?: string): Promise<Zone[]>;
 
   createTunnel(input: CreateTunnelInput): Promise<CreatedTunnel>;
   getTunnel(accountId: string, tunnelId: string): Promise<CloudflareTunnel | undefined>;
   findTunnelByName(accountId: string, name: string): Promise<CloudflareTunnel | undefined>;
+  /** Deletes with the tunnel's connections (cascade); a tunnel already gone counts as deleted. */
   deleteTunnel(accountId: string, tunnelId: string): Promise<DeleteOutcome>;
-  cleanupTunnelConnections(accountId: string, tunnelId: string): Promise<void>;
-  listTunnelConnectors(accountId: string, tunnelId: string): Promise<TunnelConnector[]>;
   getTunnelToken(accountId: string, tunnelId: string): Promise<string>;
   getTunnelConfiguration(accountId: string, tunnelId: string): Promise<VersionedTunnelConfiguration>;
   putTunnelConfiguration(
@@ -67,11 +58,6 @@ export interface CloudflareGateway {
   ): Promise<VersionedTunnelConfiguration>;
 
   listDnsRecords(zoneId: string, filter?: DnsRecordFilter): Promise<DnsRecord[]>;
-  createDnsRecord(zoneId: string, input: DnsRecordInput): Promise<DnsRecord>;
-  updateDnsRecord(zoneId: string, recordId: string, input: DnsRecordInput): Promise<DnsRecord>;
-  deleteDnsRecord(zoneId: string, recordId: string): Promise<'deleted' | 'alreadyGone'>;
-  /** One batch request, all or nothing, with no chunking (the caller keeps it within the plan's limit). */
-  batchDnsRecords(zoneId: string, batch: DnsBatch): Promise<void>;
   /** Chunked by the zone's plan, with a per-record fallback for refused chunks. */
   applyDnsBatch(zone: Pick<Zone, 'id' | 'plan'>, batch: DnsBatch): Promise<BatchResult>;
 }
@@ -85,6 +71,8 @@ export interface GatewayOptions {
   retry?: Partial<RetryPolicy>;
   /** Shared limiter (the pool passes one per credential). Default: a bucket for Cloudflare's limit. */
   limiter?: RateLimiter;
+  /** Shared pause after a 429 (the pool passes one per credential). Default: one for this gateway. */
+  pause?: RateLimitPause;
   metrics?: GatewayMetrics;
   logger?: Logger;
   clock?: Clock;
@@ -100,6 +88,11 @@ export const DEFAULT_TIMEOUT_MS = 30_000;
 export const DEFAULT_DNS_PAGE_SIZE = 1000;
 
 export function createGateway(options: GatewayOptions): CloudflareGateway {
+  return bindGateway(createGatewayContext(options));
+}
+
+/** The SDK client and the call wrapper for one credential (tests bind the gateway's internal operations to it). */
+export function createGatewayContext(options: GatewayOptions): GatewayContext {
   assertUsableCredentials(options.credentials);
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   const clock = options.clock ?? systemClock;
@@ -107,47 +100,38 @@ export function createGateway(options: GatewayOptions): CloudflareGateway {
     clock,
     random: options.random ?? Math.random,
     limiter: options.limiter ?? new TokenBucket(CLOUDFLARE_RATE_LIMIT, clock),
+    pause: options.pause ?? new RateLimitPause(clock),
     retry: { ...DEFAULT_RETRY_POLICY, ...options.retry },
     timeoutMs,
     metrics: options.metrics ?? noopMetrics,
     logger: options.logger,
     scrub: scrubber(secretsOf(options.credentials)),
   });
-  const ctx: GatewayContext = {
-    sdk: createSdkClient(options.credentials, {
-      timeoutMs,
-      ...(options.baseURL ? { baseURL: options.baseURL } : {}),
-      ...(options.fetch ? { fetch: options.fetch } : {}),
-    }),
-    call,
+  const sdk = createSdkClient(options.credentials, {
+    timeoutMs,
+    ...(options.baseURL ? { baseURL: options.baseURL } : {}),
+    ...(options.fetch ? { fetch: options.fetch } : {}),
+  });
+  return {
+    sdk,
+    call: explainingAuthErrors(call, sdk, 'apiToken' in options.credentials),
     dnsPageSize: options.dnsPageSize ?? DEFAULT_DNS_PAGE_SIZE,
     randomBytes: options.randomBytes ?? randomBytes,
   };
-  return bindGateway(ctx);
 }
 
-function bindGateway(ctx: GatewayContext): CloudflareGateway {
+export function bindGateway(ctx: GatewayContext): CloudflareGateway {
   return {
     resolveAccount: (ref) => resolveAccount(ctx, ref),
-    getZone: (zoneId) => getZone(ctx, zoneId),
     findZoneByName: (name, accountId) => findZoneByName(ctx, name, accountId),
-    listZones: (accountId) => listZones(ctx, accountId),
     createTunnel: (input) => createTunnel(ctx, input),
     getTunnel: (accountId, tunnelId) => getTunnel(ctx, accountId, tunnelId),
     findTunnelByName: (accountId, name) => findTunnelByName(ctx, accountId, name),
     deleteTunnel: (accountId, tunnelId) => deleteTunnel(ctx, accountId, tunnelId),
-    cleanupTunnelConnections: async (accountId, tunnelId) => {
-      await cleanupConnections(ctx, accountId, tunnelId);
-    },
-    listTunnelConnectors: (accountId, tunnelId) => listConnectors(ctx, accountId, tunnelId),
     getTunnelToken: (accountId, tunnelId) => getTunnelToken(ctx, accountId, tunnelId),
     getTunnelConfiguration: (accountId, tunnelId) => getTunnelConfiguration(ctx, accountId, tunnelId),
     putTunnelConfiguration: (accountId, tunnelId, config) => putTunnelConfiguration(ctx, accountId, tunnelId, config),
     listDnsRecords: (zoneId, filter) => listDnsRecords(ctx, zoneId, filter),
-    createDnsRecord: (zoneId, input) => createDnsRecord(ctx, zoneId, input),
-    updateDnsRecord: (zoneId, recordId, input) => updateDnsRecord(ctx, zoneId, recordId, input),
-    deleteDnsRecord: (zoneId, recordId) => deleteDnsRecord(ctx, zoneId, recordId),
-    batchDnsRecords: (zoneId, batch) => batchDnsRecords(ctx, zoneId, batch),
     applyDnsBatch: (zone, batch) => applyDnsBatch(ctx, zone, batch),
   };
 }

@@ -2,8 +2,7 @@
 import type { CloudflareTunnel as SdkTunnel } from 'cloudflare/resources/shared';
 import type { RecordResponse } from 'cloudflare/resources/dns/records';
 import type { Zone as SdkZone } from 'cloudflare/resources/zones/zones';
-import type { Client } from 'cloudflare/resources/zero-trust/tunnels/cloudflared/connections';
-import type { CloudflareTunnel, DnsRecord, TunnelConnector, Zone } from './types.js';
+import type { CloudflareTunnel, DnsRecord, Zone } from './types.js';
 import { planTierOf } from './zones.js';
 
 export function toZone(zone: SdkZone): Zone {
@@ -26,10 +25,6 @@ export function toTunnel(tunnel: SdkTunnel): CloudflareTunnel {
     createdAt: tunnel.created_at,
     deletedAt: tunnel.deleted_at ?? undefined,
   };
-}
-
-export function toConnector(client: Client): TunnelConnector {
-  return { id: client.id ?? '', version: client.version, connections: client.conns?.length ?? 0 };
 }
 
 export function toDnsRecord(record: RecordResponse): DnsRecord {

@@ -2,11 +2,11 @@
 import { systemClock } from '../runtime/clock.js';
 import { credentialKey } from './credentials.js';
 import { createGateway, type CloudflareGateway, type GatewayOptions } from './gateway.js';
-import { CLOUDFLARE_RATE_LIMIT, TokenBucket, type RateLimitOptions } from './rate-limiter.js';
+import { CLOUDFLARE_RATE_LIMIT, RateLimitPause, TokenBucket, type RateLimitOptions } from './rate-limiter.js';
 import type { CloudflareCredentials } from './types.js';
 
 /** Everything a gateway needs except the credential and limiter, which the pool supplies. */
-export type PoolOptions = Omit<GatewayOptions, 'credentials' | 'limiter'> & {
+export type PoolOptions = Omit<GatewayOptions, 'credentials' | 'limiter' | 'pause'> & {
   rateLimit?: RateLimitOptions;
 };
 
@@ -21,8 +21,9 @@ export class GatewayPool {
     let gateway = this.gateways.get(key);
     if (!gateway) {
       const { rateLimit, ...rest } = this.options;
-      const limiter = new TokenBucket(rateLimit ?? CLOUDFLARE_RATE_LIMIT, rest.clock ?? systemClock);
-      gateway = createGateway({ ...rest, credentials, limiter });
+      const clock = rest.clock ?? systemClock;
+      const limiter = new TokenBucket(rateLimit ?? CLOUDFLARE_RATE_LIMIT, clock);
+      gateway = createGateway({ ...rest, credentials, limiter, pause: new RateLimitPause(clock) });
       this.gateways.set(key, gateway);
     }
     return gateway;

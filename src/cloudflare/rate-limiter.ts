@@ -71,3 +71,25 @@ export class TokenBucket implements RateLimiter {
 
 /** A limiter that never waits (for tests that exercise the server's limit instead). */
 export const unlimited: RateLimiter = { acquire: () => Promise.resolve() };
+
+/**
+ * Cloudflare blocks a user for the rest of its window once the limit is crossed (429 with Retry-After, every
+ * call). The gateway then stops calling altogether until Retry-After has passed: one pause per credential, shared
+ * by every Tunnel that uses it (the pool hands the same one to them), so a tripped limit costs one refused call,
+ * not one per object and retry.
+ */
+export class RateLimitPause {
+  private until = 0;
+
+  constructor(private readonly clock: Clock = systemClock) {}
+
+  /** Pauses every call for `ms` from now (never shortens a pause already running). */
+  pauseFor(ms: number): void {
+    this.until = Math.max(this.until, this.clock.now() + ms);
+  }
+
+  /** How long calls must still wait; 0 when not paused. */
+  remainingMs(): number {
+    return Math.max(0, this.until - this.clock.now());
+  }
+}

@@ -1,8 +1,8 @@
 // Cloudflare Tunnels (cfd_tunnel): create, find, delete, token, connectors.
 import { gatewayError, listAllPages, orUndefinedIfNotFound, type GatewayContext } from './context.js';
 import { CloudflareApiError } from './errors.js';
-import { toConnector, toTunnel } from './mappers.js';
-import type { CloudflareTunnel, CreatedTunnel, TunnelConfigSource, TunnelConnector } from './types.js';
+import { toTunnel } from './mappers.js';
+import type { CloudflareTunnel, CreatedTunnel, TunnelConfigSource } from './types.js';
 
 /** Cloudflare refuses to delete a tunnel that still has connections (HTTP 400, this code). */
 export const TUNNEL_HAS_CONNECTIONS_CODE = 1022;
@@ -66,45 +66,41 @@ export async function findTunnelByName(
 export type DeleteOutcome = 'deleted' | 'alreadyGone';
 
 /**
- * Deletes a tunnel: first cleans up its connections (Cloudflare refuses to delete a tunnel that has
- * some), then the tunnel. A tunnel already gone counts as success. If a replica reconnects between
- * the two calls, the pair is tried once more.
+ * Deletes a tunnel with its connections in one call (`?cascade=true`, as `cloudflared tunnel delete` sends it), so
+ * replicas that keep reconnecting while their pods terminate cannot block it. Should Cloudflare still refuse
+ * because of connections (1022: cascade not honoured), the connections are cleaned up and the delete tried once
+ * more; then the typed error is returned. A tunnel already gone counts as success.
  */
 export async function deleteTunnel(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<DeleteOutcome> {
-  for (let round = 1; ; round++) {
-    const cleaned = await orUndefinedIfNotFound(() => cleanupConnections(ctx, accountId, tunnelId));
-    if (cleaned === undefined) return 'alreadyGone';
-    try {
-      const deleted = await orUndefinedIfNotFound(() =>
-        ctx.call('tunnels.delete', { accountId, tunnelId }, (opts) =>
-          ctx.sdk.zeroTrust.tunnels.cloudflared.delete(tunnelId, { account_id: accountId }, opts),
-        ),
-      );
-      return deleted === undefined ? 'alreadyGone' : 'deleted';
-    } catch (err) {
-      const reconnected = err instanceof CloudflareApiError && err.hasCode(TUNNEL_HAS_CONNECTIONS_CODE);
-      if (!reconnected || round >= 2) throw err;
-    }
+  try {
+    return await deleteOnce(ctx, accountId, tunnelId);
+  } catch (err) {
+    if (!(err instanceof CloudflareApiError && err.hasCode(TUNNEL_HAS_CONNECTIONS_CODE))) throw err;
   }
+  const cleaned = await orUndefinedIfNotFound(() => cleanupConnections(ctx, accountId, tunnelId));
+  if (cleaned === undefined) return 'alreadyGone';
+  return deleteOnce(ctx, accountId, tunnelId);
+}
+
+async function deleteOnce(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<DeleteOutcome> {
+  const deleted = await orUndefinedIfNotFound(() =>
+    ctx.call('tunnels.delete', { accountId, tunnelId }, (opts) =>
+      ctx.sdk.zeroTrust.tunnels.cloudflared.delete(
+        tunnelId,
+        { account_id: accountId },
+        { ...opts, query: { cascade: true } },
+      ),
+    ),
+  );
+  return deleted === undefined ? 'alreadyGone' : 'deleted';
 }
 
 /** Removes every connector of the tunnel (`DELETE .../connections`). Resolves true when done. */
-export async function cleanupConnections(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<true> {
+async function cleanupConnections(ctx: GatewayContext, accountId: string, tunnelId: string): Promise<true> {
   await ctx.call('tunnels.connections.delete', { accountId, tunnelId }, (opts) =>
     ctx.sdk.zeroTrust.tunnels.cloudflared.connections.delete(tunnelId, { account_id: accountId }, opts),
   );
   return true;
-}
-
-export async function listConnectors(
-  ctx: GatewayContext,
-  accountId: string,
-  tunnelId: string,
-): Promise<TunnelConnector[]> {
-  const page = await ctx.call('tunnels.connections.list', { accountId, tunnelId }, (opts) =>
-    ctx.sdk.zeroTrust.tunnels.cloudflared.connections.get(tunnelId, { account_id: accountId }, opts),
-  );
-  return page.result.map(toConnector);
 }
 
 /** The token cloudflared runs with (`cloudflared tunnel run --token`). A secret: never log it. */

@@ -41,13 +41,6 @@ export interface CreatedTunnel {
   secret: string;
 }
 
-/** One cloudflared replica connected to a tunnel. */
-export interface TunnelConnector {
-  id: string;
-  version: string | undefined;
-  connections: number;
-}
-
 /**
  * One rule of a remotely-managed configuration; the last has neither hostname nor path and catches the rest.
  * Origin options (durations in whole seconds) pass through untouched, so they stay an open record: the

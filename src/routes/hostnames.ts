@@ -2,7 +2,7 @@
 // lower case, ASCII (internationalised labels in punycode), no trailing dot; `*.` in front for a wildcard.
 import { domainToASCII } from 'node:url';
 import { quote } from '../api/quote.js';
-import { normalizeHostname } from '../cloudflare/zones.js';
+import { normalizeHostname } from '../cloudflare/index.js';
 
 const MAX_NAME_LENGTH = 253;
 const MAX_LABEL_LENGTH = 63;

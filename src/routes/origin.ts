@@ -2,7 +2,7 @@
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import type { OriginProtocol } from '../api/annotations.js';
 import { quote } from '../api/quote.js';
-import { normalizeHostname } from '../cloudflare/zones.js';
+import { normalizeHostname } from '../cloudflare/index.js';
 import { inferProtocol } from './protocol.js';
 
 /** The port a route uses: a port of the Service, or a bare number when the Service has none. */

@@ -4,7 +4,7 @@ import type { V1Service } from '@kubernetes/client-node';
 import { ServiceAnnotation } from '../api/annotations.js';
 import { quote } from '../api/quote.js';
 import { readServiceAnnotations, type AnnotationProblem } from '../api/service-annotations.js';
-import { findZoneForHostname, normalizeHostname } from '../cloudflare/zones.js';
+import { findZoneForHostname, normalizeHostname } from '../cloudflare/index.js';
 import { normalizeRouteHostname } from './hostnames.js';
 import { choosePort, originHost, originPort, originProtocol, originUrl } from './origin.js';
 import type { RouteClaim, RouteSource, TunnelRef } from './types.js';

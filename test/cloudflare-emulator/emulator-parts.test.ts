@@ -1,7 +1,7 @@
 // Unit checks of the emulator's building blocks (no server).
 import { paginate } from './envelope.js';
 import { FaultInjector } from './faults.js';
-import { FixedWindowLimiter } from './rate-limit.js';
+import { UserRateLimiter } from './rate-limit.js';
 import { Rng } from './rng.js';
 
 describe('Rng', () => {
@@ -36,29 +36,60 @@ describe('FaultInjector', () => {
     expect(failed).toBeLessThan(60);
   });
 
+  it('marks after-commit faults, and refuses one with nothing to answer', () => {
+    const faults = new FaultInjector(new Rng(1));
+    faults.add({ method: 'POST', status: 502, afterCommit: true, times: 1 });
+    expect(faults.decide('POST', '/zones/z/dns_records')).toMatchObject({
+      kind: 'status',
+      status: 502,
+      afterCommit: true,
+    });
+    expect(() => faults.add({ afterCommit: true })).toThrow(/status or hang/);
+  });
+
   it('adds latency and hangs', () => {
     const faults = new FaultInjector(new Rng(1));
     faults.add({ latencyMs: 30 });
     faults.add({ path: '^/slow', hang: true });
     expect(faults.decide('GET', '/zones')).toEqual({ kind: 'none', latencyMs: 30 });
-    expect(faults.decide('GET', '/slow')).toEqual({ kind: 'hang', latencyMs: 30 });
+    expect(faults.decide('GET', '/slow')).toEqual({ kind: 'hang', latencyMs: 30, afterCommit: false });
   });
 });
 
-describe('FixedWindowLimiter', () => {
-  it('answers 429 with Retry-After until the window ends, per credential', () => {
-    const limiter = new FixedWindowLimiter({ limit: 2, windowMs: 10_000 });
-    limiter.check('a', 0);
-    limiter.check('a', 1000);
-    let refused: unknown;
+describe('UserRateLimiter', () => {
+  const refusal = (check: () => void): unknown => {
     try {
-      limiter.check('a', 2500);
+      check();
     } catch (err) {
-      refused = err;
+      return err;
     }
-    expect(refused).toMatchObject({ status: 429, headers: { 'retry-after': '8' }, errors: [{ code: 971 }] });
-    limiter.check('b', 2500); // another credential has its own window
-    limiter.check('a', 10_000); // a new window
+    return undefined;
+  };
+
+  it('blocks the user for a whole window from the request that crossed the limit, with Retry-After', () => {
+    const limiter = new UserRateLimiter({ limit: 2, windowMs: 10_000 });
+    limiter.check('ann', 0);
+    limiter.check('ann', 1000);
+    expect(refusal(() => limiter.check('ann', 9000))).toMatchObject({
+      status: 429,
+      headers: { 'retry-after': '10' },
+      errors: [{ code: 971 }],
+    });
+    // A fixed window would have reopened at 10 s: the block lasts until 19 s.
+    expect(refusal(() => limiter.check('ann', 10_500))).toMatchObject({ headers: { 'retry-after': '9' } });
+    limiter.check('bob', 10_500); // another user has a limit of his own
+    limiter.check('ann', 19_000);
+  });
+
+  it('counts over a rolling window', () => {
+    const limiter = new UserRateLimiter({ limit: 2, windowMs: 10_000 });
+    limiter.check('ann', 0);
+    limiter.check('ann', 9000);
+    expect(refusal(() => limiter.check('ann', 9500))).toBeDefined();
+    const fresh = new UserRateLimiter({ limit: 2, windowMs: 10_000 });
+    fresh.check('ann', 0);
+    fresh.check('ann', 9000);
+    fresh.check('ann', 10_000); // the request at 0 left the window
   });
 });
 

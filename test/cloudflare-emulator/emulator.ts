@@ -1,6 +1,6 @@
 // The emulator's moving parts in one object: state, clock, rate limiter, faults and call counts.
 import { FaultInjector } from './faults.js';
-import { CLOUDFLARE_LIMIT, FixedWindowLimiter, type RateLimitSettings } from './rate-limit.js';
+import { CLOUDFLARE_LIMIT, UserRateLimiter, type RateLimitSettings } from './rate-limit.js';
 import { Rng } from './rng.js';
 import { DEFAULT_SEED, EmulatorState, type SeedInput } from './state.js';
 
@@ -10,6 +10,8 @@ export interface CallRecord {
   route: string;
   path: string;
   status: number;
+  /** With an after-commit fault: the status the request really had (its answer was replaced or lost). */
+  committedStatus?: number;
 }
 
 export interface CallStats {
@@ -32,7 +34,7 @@ export interface EmulatorOptions {
 export class Emulator {
   readonly rng: Rng;
   readonly state: EmulatorState;
-  readonly limiter: FixedWindowLimiter;
+  readonly limiter: UserRateLimiter;
   readonly faults: FaultInjector;
   private clockOffsetMs = 0;
   private calls: CallStats = emptyStats();
@@ -41,7 +43,7 @@ export class Emulator {
   constructor(options: EmulatorOptions = {}) {
     this.rng = new Rng(options.rngSeed ?? 1);
     this.state = new EmulatorState(this.rng, () => new Date(this.now()));
-    this.limiter = new FixedWindowLimiter(options.rateLimit ?? CLOUDFLARE_LIMIT);
+    this.limiter = new UserRateLimiter(options.rateLimit ?? CLOUDFLARE_LIMIT);
     this.faults = new FaultInjector(this.rng);
     this.initialSeed = structuredClone(options.seed ?? DEFAULT_SEED);
     this.state.seed(this.initialSeed);

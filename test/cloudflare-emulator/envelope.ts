@@ -11,7 +11,8 @@ export interface ResultInfo {
   per_page: number;
   count: number;
   total_count: number;
-  total_pages: number;
+  /** Absent on some lists (tunnels). */
+  total_pages?: number;
 }
 
 export interface Envelope {

@@ -18,6 +18,11 @@ export interface FaultRule {
   latencyMs?: number;
   /** Never answer: the client's timeout must fire. */
   hang?: boolean;
+  /**
+   * Run the request first (its change is committed), then answer with `status` or hang: the answer of a
+   * write that succeeded is lost, as when Cloudflare commits and its edge still answers 502/504 or times out.
+   */
+  afterCommit?: boolean;
 }
 
 export interface ActiveFault extends FaultRule {
@@ -27,8 +32,8 @@ export interface ActiveFault extends FaultRule {
 
 export type FaultAction =
   | { kind: 'none'; latencyMs: number }
-  | { kind: 'status'; status: number; retryAfterSeconds: number; latencyMs: number }
-  | { kind: 'hang'; latencyMs: number };
+  | { kind: 'status'; status: number; retryAfterSeconds: number; latencyMs: number; afterCommit: boolean }
+  | { kind: 'hang'; latencyMs: number; afterCommit: boolean };
 
 export class FaultInjector {
   private rules: ActiveFault[] = [];
@@ -38,6 +43,8 @@ export class FaultInjector {
 
   add(rule: FaultRule): ActiveFault {
     if (rule.path !== undefined) new RegExp(rule.path); // fail early on a bad pattern
+    if (rule.afterCommit && rule.status === undefined && !rule.hang)
+      throw new Error('afterCommit needs status or hang');
     const active = { ...rule, id: this.nextId++, hits: 0 };
     this.rules.push(active);
     return active;
@@ -60,10 +67,11 @@ export class FaultInjector {
       rule.hits++;
       if (rule.times !== undefined) rule.times--;
       latencyMs += rule.latencyMs ?? 0;
-      if (rule.hang) return { kind: 'hang', latencyMs };
+      const afterCommit = rule.afterCommit === true;
+      if (rule.hang) return { kind: 'hang', latencyMs, afterCommit };
       if (rule.status !== undefined) {
         const status = Array.isArray(rule.status) ? this.rng.pick(rule.status) : rule.status;
-        return { kind: 'status', status, retryAfterSeconds: rule.retryAfterSeconds ?? 1, latencyMs };
+        return { kind: 'status', status, retryAfterSeconds: rule.retryAfterSeconds ?? 1, latencyMs, afterCommit };
       }
     }
     return { kind: 'none', latencyMs };

@@ -1,8 +1,8 @@
 // The HTTP server: Cloudflare v4 under /client/v4, the control API under /__emulator.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { API_PREFIX, apiRouter } from './api.js';
-import { authenticate } from './auth.js';
+import { API_PREFIX, apiRouter, ROUTE_PERMISSIONS } from './api.js';
+import { authenticate, requirePermission, type Principal } from './auth.js';
 import { ControlClient } from './control-client.js';
 import { CONTROL_PREFIX, controlRouter } from './control.js';
 import { Emulator, type EmulatorOptions } from './emulator.js';
@@ -84,13 +84,31 @@ async function handle(
   const route = match?.route ?? `${method} (no route)`;
   const fault = emulator.faults.decide(method, path);
   if (fault.latencyMs > 0) await delay(fault.latencyMs);
+  const committed = commitFirst(emulator, fault, { match, url, path, req, raw });
   if (fault.kind === 'hang') {
-    emulator.recordCall({ method, route, path, status: 0 });
+    emulator.recordCall({
+      method,
+      route,
+      path,
+      status: 0,
+      ...(committed ? { committedStatus: committed.status } : {}),
+    });
     return undefined; // never answered; the client times out, close() drops the socket
   }
   const reply = fault.kind === 'status' ? injected(fault) : serve(emulator, { match, url, path, req, raw });
-  emulator.recordCall({ method, route, path, status: reply.status });
+  emulator.recordCall({
+    method,
+    route,
+    path,
+    status: reply.status,
+    ...(committed ? { committedStatus: committed.status } : {}),
+  });
   return reply;
+}
+
+/** After commit: the request runs (and its change stays), only its answer is lost. */
+function commitFirst(emulator: Emulator, fault: FaultAction, request: ApiRequest): Reply | undefined {
+  return fault.kind !== 'none' && fault.afterCommit ? serve(emulator, request) : undefined;
 }
 
 interface ApiRequest {
@@ -110,8 +128,10 @@ function serve(emulator: Emulator, { match, url, path, req, raw }: ApiRequest): 
         { code: 7000, message: 'No route for that URI' },
       ]);
     }
-    const principal = authenticate(req.headers, emulator.state);
-    emulator.limiter.check(principal.id, emulator.now());
+    const principal = authenticateFor(match.route, req.headers, emulator);
+    emulator.limiter.check(principal.user, emulator.now());
+    const needed = ROUTE_PERMISSIONS[match.route];
+    if (needed) requirePermission(principal, needed);
     const body = raw.length ? parseJson(raw) : undefined;
     const envelope: Envelope = match.handler({
       state: emulator.state,
@@ -124,6 +144,18 @@ function serve(emulator: Emulator, { match, url, path, req, raw }: ApiRequest): 
     return { status: 200, body: envelope };
   } catch (err) {
     if (err instanceof ApiFailure) return { status: err.status, body: failure(err.errors), headers: err.headers };
+    throw err;
+  }
+}
+
+/** Cloudflare answers an unknown token on the verify endpoint with 401 / 1000 "Invalid API Token". */
+function authenticateFor(route: string, headers: IncomingMessage['headers'], emulator: Emulator): Principal {
+  try {
+    return authenticate(headers, emulator.state);
+  } catch (err) {
+    if (route === 'GET /user/tokens/verify' && err instanceof ApiFailure && err.errors[0]?.code === 10000) {
+      throw fail(401, 1000, 'Invalid API Token');
+    }
     throw err;
   }
 }

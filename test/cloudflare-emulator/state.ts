@@ -19,9 +19,31 @@ export interface ZoneState {
 /** Which accounts a credential may act on ('*': all). */
 export type Grant = string[] | '*';
 
+/**
+ * Permission groups of an API token, as the operator needs them: Account · Cloudflare Tunnel · Edit, Zone · DNS ·
+ * Edit / Read, Zone · Zone · Read, Account · Account Settings · Read.
+ */
+export type Permission = 'tunnel:edit' | 'dns:edit' | 'dns:read' | 'zone:read' | 'account-settings:read';
+export const ALL_PERMISSIONS: readonly Permission[] = [
+  'tunnel:edit',
+  'dns:edit',
+  'dns:read',
+  'zone:read',
+  'account-settings:read',
+];
+
 export interface TokenState {
   token: string;
   accounts: Grant;
+  permissions: readonly Permission[];
+  /** Zone IDs the token's zone permissions cover ('*': every zone of its accounts). */
+  zones: Grant;
+  /** User-owned (the default) or account-owned: account-owned tokens cannot list accounts. */
+  owner: 'user' | 'account';
+  /** Client IP filtering that refuses this client (Cloudflare: 403, code 9109). */
+  ipRestricted: boolean;
+  /** The user who created the token: the rate limit is shared by all tokens of a user. */
+  user: string;
 }
 
 export interface GlobalKeyState {
@@ -72,7 +94,16 @@ export interface RecordState {
 export interface SeedInput {
   accounts?: { id?: string; name: string }[];
   zones?: { id?: string; name: string; accountId: string; plan?: PlanName }[];
-  tokens?: { token: string; accounts?: Grant }[];
+  tokens?: {
+    token: string;
+    accounts?: Grant;
+    permissions?: Permission[];
+    zones?: Grant;
+    owner?: 'user' | 'account';
+    ipRestricted?: boolean;
+    /** Default: the seed's global key user (`ops@example.com`), so tokens share one limit unless told. */
+    user?: string;
+  }[];
   globalKeys?: { email: string; key: string; accounts?: Grant }[];
   records?: {
     zoneId: string;
@@ -122,12 +153,24 @@ export class EmulatorState {
     const result: SeedResult = { accounts: [], zones: [], records: [] };
     for (const a of input.accounts ?? []) result.accounts.push(this.addAccount(a));
     for (const z of input.zones ?? []) result.zones.push(this.addZone(z));
-    for (const t of input.tokens ?? []) this.tokens.set(t.token, { token: t.token, accounts: t.accounts ?? '*' });
+    for (const t of input.tokens ?? []) this.addToken(t);
     for (const k of input.globalKeys ?? []) {
       this.globalKeys.set(`${k.email}\0${k.key}`, { email: k.email, key: k.key, accounts: k.accounts ?? '*' });
     }
     for (const r of input.records ?? []) result.records.push(this.addRecord(r));
     return result;
+  }
+
+  private addToken(t: NonNullable<SeedInput['tokens']>[number]): void {
+    this.tokens.set(t.token, {
+      token: t.token,
+      accounts: t.accounts ?? '*',
+      permissions: t.permissions ?? ALL_PERMISSIONS,
+      zones: t.zones ?? '*',
+      owner: t.owner ?? 'user',
+      ipRestricted: t.ipRestricted ?? false,
+      user: t.user ?? DEFAULT_GLOBAL_KEY.email,
+    });
   }
 
   private addAccount(a: NonNullable<SeedInput['accounts']>[number]): AccountState {

@@ -104,4 +104,19 @@ describe('syncDns', () => {
     expect(outcome.deleted).toBe(1);
     expect(await names()).toEqual([`b.example.com ${ownerComment(edge)}`]);
   });
+
+  it('a batch committed whose answer was lost (502, then its retry refused) ends with no problem and no duplicate', async () => {
+    await emulator().control.seed({ records: [record('stale.example.com', ownerComment(web))] });
+    await emulator().control.addFault({ path: '/dns_records/batch$', status: 502, times: 1, afterCommit: true });
+    const { gateway } = harness(emulator());
+    const hostnames = ['one', 'two'].map((h) => ({ hostname: `${h}.example.com`, zone: 'example.com' }));
+    const outcome = await sync(gateway, hostnames, false);
+
+    expect([...outcome.problems]).toEqual([]);
+    expect({ created: outcome.created, deleted: outcome.deleted }).toEqual({ created: 2, deleted: 1 });
+    const mine = ownerComment(web);
+    expect(await names()).toEqual([`one.example.com ${mine}`, `two.example.com ${mine}`]);
+    const again = await sync(gateway, hostnames, false);
+    expect(again.created + again.updated + again.deleted + again.problems.size).toBe(0);
+  });
 });

@@ -55,7 +55,40 @@ describe('emulator wire format', () => {
       ((await raw(emulator(), 'GET', `${base}${q}`)).body['result'] as { name: string }[]).map((t) => t.name);
     expect(await names('?is_deleted=false')).toEqual(['b']);
     expect(await names('?is_deleted=true')).toEqual(['a']);
-    expect(await names('')).toEqual(['a', 'b']);
+    expect(await names('')).toEqual(['b']); // deleted tunnels only when asked for
+    const page = await raw(emulator(), 'GET', `${base}?name=b&per_page=1`);
+    expect(page.body['result_info']).toEqual({ page: 1, per_page: 1, count: 1, total_count: 2 });
+  });
+
+  it('deletes a tunnel with its connections when asked to cascade', async () => {
+    const created = await raw(emulator(), 'POST', `/accounts/${ACCOUNT_ID}/cfd_tunnel`, { body: { name: 't' } });
+    const id = (created.body['result'] as { id: string }).id;
+    await emulator().control.setConnectors(id, 2, { reconnectOnCleanup: true });
+    const { status } = await raw(emulator(), 'DELETE', `/accounts/${ACCOUNT_ID}/cfd_tunnel/${id}?cascade=true`);
+    expect(status).toBe(200);
+    const [tunnel] = (await emulator().control.state()).tunnels;
+    expect(tunnel?.connectors).toEqual([]);
+    expect(tunnel?.deletedAt).toBeDefined();
+  });
+
+  it('filters DNS comments without regard to case', async () => {
+    await emulator().control.seed({
+      records: [
+        {
+          zoneId: 'f0000000000000000000000000000001',
+          name: 'a.example.com',
+          type: 'A',
+          content: '192.0.2.1',
+          comment: 'Cloudflare-Operator owner=x',
+        },
+      ],
+    });
+    const list = await raw(
+      emulator(),
+      'GET',
+      '/zones/f0000000000000000000000000000001/dns_records?comment.startswith=cloudflare-operator',
+    );
+    expect((list.body['result'] as unknown[]).length).toBe(1);
   });
 
   it('applies nothing of a batch whose delete names a missing record', async () => {

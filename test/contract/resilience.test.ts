@@ -10,7 +10,7 @@ describe('retries, rate limits and authentication', () => {
   it('waits for Retry-After on 429, then succeeds', async () => {
     await emulator().control.addFault({ method: 'GET', path: '^/zones$', status: 429, retryAfterSeconds: 2, times: 1 });
     const { gateway, clock, observations } = harness(emulator());
-    await expect(gateway.listZones()).resolves.toHaveLength(2);
+    await expect(gateway.findZoneByName('example.com')).resolves.toMatchObject({ name: 'example.com' });
     expect(clock.delays).toEqual([2000]);
     expect(observations.map((o) => [o.operation, o.outcome, o.status])).toEqual([
       ['zones.list', 'rateLimited', 429],
@@ -22,7 +22,7 @@ describe('retries, rate limits and authentication', () => {
   it('retries 5xx with backoff, then succeeds', async () => {
     await emulator().control.addFault({ path: '^/zones$', status: [500, 502, 503], times: 2 });
     const { gateway, clock, observations } = harness(emulator());
-    await expect(gateway.listZones()).resolves.toHaveLength(2);
+    await expect(gateway.findZoneByName('example.com')).resolves.toMatchObject({ name: 'example.com' });
     expect(clock.delays).toEqual([15, 30]); // base 20 ms, equal jitter at 0.5
     expect(observations.map((o) => o.outcome)).toEqual(['transient', 'transient', 'success']);
   });
@@ -30,7 +30,7 @@ describe('retries, rate limits and authentication', () => {
   it('retries a request that timed out', async () => {
     await emulator().control.addFault({ path: '^/zones$', hang: true, times: 1 });
     const { gateway, observations } = harness(emulator(), { timeoutMs: 300 });
-    await expect(gateway.listZones()).resolves.toHaveLength(2);
+    await expect(gateway.findZoneByName('example.com')).resolves.toMatchObject({ name: 'example.com' });
     expect(observations.map((o) => [o.outcome, o.status])).toEqual([
       ['transient', undefined],
       ['success', 200],
@@ -40,14 +40,14 @@ describe('retries, rate limits and authentication', () => {
   it('gives up after the last attempt with a typed transient error', async () => {
     await emulator().control.addFault({ path: '^/zones$', status: 503 });
     const { gateway } = harness(emulator());
-    await expect(gateway.listZones()).rejects.toMatchObject({ kind: 'transient', status: 503 });
+    await expect(gateway.findZoneByName('example.com')).rejects.toMatchObject({ kind: 'transient', status: 503 });
     expect(await callsTo(emulator(), ZONES)).toBe(4);
   });
 
   it('surfaces a bad token as a typed auth error, once, without the token in it', async () => {
     const badToken = 'not-the-right-token-123';
     const { gateway, logs } = harness(emulator(), { credentials: { apiToken: badToken } });
-    const err = await gateway.listZones().catch((e: unknown) => e);
+    const err = await gateway.findZoneByName('example.com').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CloudflareApiError);
     expect(err).toMatchObject({ kind: 'auth', status: 403, codes: [{ code: 10000, message: 'Authentication error' }] });
     expect(await callsTo(emulator(), ZONES)).toBe(1);
@@ -61,7 +61,7 @@ describe('retries, rate limits and authentication', () => {
     });
     await expect(good.gateway.resolveAccount({ id: ACCOUNT_ID })).resolves.toMatchObject({ id: ACCOUNT_ID });
     const bad = harness(emulator(), { credentials: { apiKey: 'wrong-global-key', email: DEFAULT_GLOBAL_KEY.email } });
-    const err = (await bad.gateway.listZones().catch((e: unknown) => e)) as CloudflareApiError;
+    const err = (await bad.gateway.findZoneByName('example.com').catch((e: unknown) => e)) as CloudflareApiError;
     expect(err).toMatchObject({ kind: 'auth', status: 403 });
     expect(err.hasCode(9103)).toBe(true);
     expect(err.message).not.toContain('wrong-global-key');
@@ -71,15 +71,18 @@ describe('retries, rate limits and authentication', () => {
   it('hands a long Retry-After back to the caller; the window then reopens', async () => {
     await emulator().control.setRateLimit({ limit: 3, windowMs: 60_000 });
     const { gateway, clock } = harness(emulator());
-    for (let i = 0; i < 3; i++) await gateway.getZone('f0000000000000000000000000000001');
-    const err = (await gateway.listZones().catch((e: unknown) => e)) as CloudflareApiError;
+    for (let i = 0; i < 3; i++) await gateway.findZoneByName('example.org');
+    const err = (await gateway.findZoneByName('example.com').catch((e: unknown) => e)) as CloudflareApiError;
     expect(err).toMatchObject({ kind: 'rateLimited', status: 429 });
     expect(err.hasCode(971)).toBe(true);
     expect(err.retryAfterMs).toBeGreaterThan(50_000);
     expect(err.retryAfterMs).toBeLessThanOrEqual(60_000);
     expect(clock.delays).toEqual([]); // longer than maxRetryAfterMs: not waited for in place
+    // The gateway itself holds back until Retry-After has passed on its clock too.
+    await expect(gateway.findZoneByName('example.com')).rejects.toMatchObject({ kind: 'rateLimited' });
+    clock.advance(60_000);
     await emulator().control.advanceClock(60_000);
-    await expect(gateway.listZones()).resolves.toHaveLength(2);
+    await expect(gateway.findZoneByName('example.com')).resolves.toMatchObject({ name: 'example.com' });
   });
 
   it('logs calls at debug level without tokens or tunnel secrets', async () => {

@@ -1,7 +1,14 @@
 // Shared setup for contract tests: the real SDK, through the gateway, against the emulator.
 import { Writable } from 'node:stream';
 import winston from 'winston';
-import { createGateway, type CloudflareGateway, type GatewayOptions } from '../../src/cloudflare/gateway.js';
+import { batchDnsRecords, createDnsRecord, deleteDnsRecord, updateDnsRecord } from '../../src/cloudflare/dns.js';
+import {
+  bindGateway,
+  createGatewayContext,
+  type CloudflareGateway,
+  type GatewayOptions,
+} from '../../src/cloudflare/gateway.js';
+import type { DnsBatch, DnsRecord, DnsRecordInput } from '../../src/cloudflare/types.js';
 import type { CallObservation } from '../../src/cloudflare/metrics.js';
 import { unlimited } from '../../src/cloudflare/rate-limiter.js';
 import { InstantClock } from '../../src/runtime/testing/instant-clock.js';
@@ -16,8 +23,19 @@ export const ACCOUNT_ID = DEFAULT_ACCOUNT_ID;
 export const FREE_ZONE = { id: 'f0000000000000000000000000000001', name: 'example.com', plan: 'free' as const };
 export const PAID_ZONE = { id: 'f0000000000000000000000000000002', name: 'example.org', plan: 'paid' as const };
 
+/**
+ * The gateway plus the operations it keeps inside (the per-record DNS writes behind applyDnsBatch's fallback, one
+ * raw batch request), so that contract tests can check each against the emulator.
+ */
+export interface TestGateway extends CloudflareGateway {
+  createDnsRecord(zoneId: string, input: DnsRecordInput): Promise<DnsRecord>;
+  updateDnsRecord(zoneId: string, recordId: string, input: DnsRecordInput): Promise<DnsRecord>;
+  deleteDnsRecord(zoneId: string, recordId: string): Promise<'deleted' | 'alreadyGone'>;
+  batchDnsRecords(zoneId: string, batch: DnsBatch): Promise<void>;
+}
+
 export interface Harness {
-  gateway: CloudflareGateway;
+  gateway: TestGateway;
   clock: InstantClock;
   observations: CallObservation[];
   logs: string[];
@@ -60,7 +78,7 @@ export function harness(running: RunningEmulator, overrides: Partial<GatewayOpti
     format: winston.format.json(),
     transports: [new winston.transports.Stream({ stream: sink })],
   });
-  const gateway = createGateway({
+  const ctx = createGatewayContext({
     credentials: { apiToken: DEFAULT_TOKEN },
     baseURL: running.apiBaseUrl,
     timeoutMs: 2_000,
@@ -72,6 +90,13 @@ export function harness(running: RunningEmulator, overrides: Partial<GatewayOpti
     logger,
     ...overrides,
   });
+  const gateway: TestGateway = {
+    ...bindGateway(ctx),
+    createDnsRecord: (zoneId, input) => createDnsRecord(ctx, zoneId, input),
+    updateDnsRecord: (zoneId, recordId, input) => updateDnsRecord(ctx, zoneId, recordId, input),
+    deleteDnsRecord: (zoneId, recordId) => deleteDnsRecord(ctx, zoneId, recordId),
+    batchDnsRecords: (zoneId, batch) => batchDnsRecords(ctx, zoneId, batch),
+  };
   return { gateway, clock, observations, logs };
 }
 

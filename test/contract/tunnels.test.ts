@@ -82,13 +82,10 @@ describe('tunnels', () => {
     const { gateway } = harness(emulator());
     const { tunnel } = await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'conn', configSource: 'local' });
     await emulator().control.setConnectors(tunnel.id, 2);
-    const connectors = await gateway.listTunnelConnectors(ACCOUNT_ID, tunnel.id);
-    expect(connectors).toHaveLength(2);
-    expect(connectors.every((c) => c.connections === 4)).toBe(true);
     await expect(gateway.getTunnel(ACCOUNT_ID, tunnel.id)).resolves.toMatchObject({ status: 'healthy' });
   });
 
-  it('deletes a tunnel with active connections by cleaning them up first', async () => {
+  it('deletes a tunnel with active connections in one call (cascade)', async () => {
     const { gateway } = harness(emulator());
     const { tunnel } = await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'busy', configSource: 'local' });
     await emulator().control.setConnectors(tunnel.id, 3);
@@ -96,25 +93,33 @@ describe('tunnels', () => {
 
     await expect(gateway.deleteTunnel(ACCOUNT_ID, tunnel.id)).resolves.toBe('deleted');
 
-    const routes = (await emulator().control.calls()).recent.map((c) => c.route);
-    expect(routes).toEqual([
-      'DELETE /accounts/:account_id/cfd_tunnel/:tunnel_id/connections',
-      'DELETE /accounts/:account_id/cfd_tunnel/:tunnel_id',
+    const calls = (await emulator().control.calls()).recent;
+    expect(calls.map((c) => `${c.route} ${c.status}`)).toEqual([
+      'DELETE /accounts/:account_id/cfd_tunnel/:tunnel_id 200',
     ]);
     const state = await emulator().control.state();
     expect(state.tunnels[0]?.deletedAt).toEqual(expect.any(String));
     await expect(gateway.deleteTunnel(ACCOUNT_ID, tunnel.id)).resolves.toBe('alreadyGone');
   });
 
-  it('gives up, typed, when replicas keep reconnecting (code 1022)', async () => {
+  it('deletes a tunnel whose replicas keep reconnecting (pods still terminating), without looping', async () => {
     const { gateway } = harness(emulator());
     const { tunnel } = await gateway.createTunnel({ accountId: ACCOUNT_ID, name: 'sticky', configSource: 'local' });
-    await emulator().control.setConnectors(tunnel.id, 1, { reconnectOnCleanup: true });
+    await emulator().control.setConnectors(tunnel.id, 2, { reconnectOnCleanup: true });
     await emulator().control.clearCalls();
-    const err = await gateway.deleteTunnel(ACCOUNT_ID, tunnel.id).catch((e: unknown) => e);
-    expect(err).toMatchObject({ kind: 'invalid', status: 400 });
-    expect((err as CloudflareApiError).hasCode(1022)).toBe(true);
-    expect(await callsTo(emulator(), 'DELETE /accounts/:account_id/cfd_tunnel/:tunnel_id')).toBe(2);
+    await expect(gateway.deleteTunnel(ACCOUNT_ID, tunnel.id)).resolves.toBe('deleted');
+    expect(await callsTo(emulator(), 'DELETE /accounts/:account_id/cfd_tunnel/:tunnel_id')).toBe(1);
+    expect((await emulator().control.state()).tunnels[0]?.connectors).toEqual([]);
+  });
+
+  it('finds a tunnel by name in one call although the page says nothing of the matches (no total_pages)', async () => {
+    const { gateway } = harness(emulator());
+    for (let i = 0; i < 60; i++) {
+      await gateway.createTunnel({ accountId: ACCOUNT_ID, name: `t${i}`, configSource: 'local' });
+    }
+    await emulator().control.clearCalls();
+    await expect(gateway.findTunnelByName(ACCOUNT_ID, 't7')).resolves.toMatchObject({ name: 't7' });
+    expect(await callsTo(emulator(), 'GET /accounts/:account_id/cfd_tunnel')).toBe(1);
   });
 
   it('gets and puts the remotely-managed configuration, with versions', async () => {
@@ -135,15 +140,37 @@ describe('tunnels', () => {
       ],
       originRequest: { connectTimeout: 10 },
     };
+    // Echoed as stored: an originRequest everywhere, durations as Go duration strings.
     await expect(gateway.putTunnelConfiguration(ACCOUNT_ID, tunnel.id, config)).resolves.toEqual({
       version: 1,
-      config,
+      config: {
+        ingress: [
+          { ...config.ingress[0], originRequest: { noTLSVerify: true } },
+          { service: 'http_status:404', originRequest: {} },
+        ],
+        originRequest: { connectTimeout: '10s' },
+      },
     });
     const second = { ingress: [{ service: 'http_status:503' }] };
     await expect(gateway.putTunnelConfiguration(ACCOUNT_ID, tunnel.id, second)).resolves.toMatchObject({ version: 2 });
     await expect(gateway.getTunnelConfiguration(ACCOUNT_ID, tunnel.id)).resolves.toEqual({
       version: 2,
-      config: second,
+      config: { ingress: [{ service: 'http_status:503', originRequest: {} }], originRequest: {} },
     });
+  });
+
+  it('refuses a configuration whose last ingress rule is not a catch-all', async () => {
+    const { gateway } = harness(emulator());
+    const { tunnel } = await gateway.createTunnel({
+      accountId: ACCOUNT_ID,
+      name: 'remote',
+      configSource: 'cloudflare',
+    });
+    const bad = { ingress: [{ hostname: 'app.example.com', service: 'http://web:80' }] };
+    await expect(gateway.putTunnelConfiguration(ACCOUNT_ID, tunnel.id, bad)).rejects.toMatchObject({
+      kind: 'invalid',
+      status: 400,
+    });
+    expect((await gateway.getTunnelConfiguration(ACCOUNT_ID, tunnel.id)).version).toBe(0);
   });
 });

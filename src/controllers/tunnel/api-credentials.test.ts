@@ -33,4 +33,12 @@ describe('readApiCredentials', () => {
     });
     expect(readApiCredentials(secret({ key: b64('k') }), ref, 'shop')).toMatchObject({ reason: 'SecretKeyMissing' });
   });
+  it('a token with an inner space, a line break or quotes → InvalidCredentials naming the key, not the value', () => {
+    for (const bad of ['abc def', 'abc\ndef', '"abcdef"']) {
+      const read = readApiCredentials(secret({ apiToken: b64(bad) }), { name: 'cf' }, 'shop');
+      expect(read).toMatchObject({ ok: false, reason: 'InvalidCredentials' });
+      expect(!read.ok && read.message).toContain('key "apiToken" is not an API token');
+      expect(!read.ok && read.message).not.toContain('abc');
+    }
+  });
 });

@@ -7,7 +7,11 @@ import type { CloudflareCredentials } from '../../cloudflare/index.js';
 
 export type CredentialsRead =
   | { ok: true; credentials: CloudflareCredentials }
-  | { ok: false; reason: typeof Reason.SecretNotFound | typeof Reason.SecretKeyMissing; message: string };
+  | {
+      ok: false;
+      reason: typeof Reason.SecretNotFound | typeof Reason.SecretKeyMissing | typeof Reason.InvalidCredentials;
+      message: string;
+    };
 
 function value(secret: V1Secret, key: string): string | undefined {
   const encoded = secret.data?.[key];
@@ -28,6 +32,14 @@ export function readApiCredentials(
   const keys = credentialKeys(ref);
   if (keys.kind === 'token') {
     const apiToken = value(secret, keys.tokenKey);
+    const flaw = apiToken === undefined ? undefined : tokenFlaw(apiToken);
+    if (apiToken && flaw) {
+      return {
+        ok: false,
+        reason: Reason.InvalidCredentials,
+        message: `Secret ${namespace}/${ref.name} key "${keys.tokenKey}" is not an API token: it contains ${flaw}`,
+      };
+    }
     if (apiToken) return { ok: true, credentials: { apiToken } };
     return missing(namespace, ref.name, [keys.tokenKey]);
   }
@@ -46,4 +58,17 @@ function missing(namespace: string, name: string, keys: string[]): CredentialsRe
     reason: Reason.SecretKeyMissing,
     message: `Secret ${namespace}/${name} has no (or an empty) ${keys.map((k) => `"${k}"`).join(' and ')}`,
   };
+}
+
+/**
+ * What makes a value unusable as an API token (Cloudflare would answer 400 / 6003), described without the value:
+ * characters that cannot be in a token or in an HTTP header, such as an inner space, a line break or quotes.
+ */
+export function tokenFlaw(token: string): string | undefined {
+  if (/\s/.test(token)) return 'whitespace or a line break';
+  // eslint-disable-next-line no-control-regex
+  if (/[\u0000-\u001f\u007f]/.test(token)) return 'control characters';
+  if (/["'`]/.test(token)) return 'quotes';
+  if (/[^\x21-\x7e]/.test(token)) return 'characters outside printable ASCII';
+  return undefined;
 }

@@ -3,6 +3,7 @@
 // event, our own status write, an unrelated Service) then calls Cloudflare not at all until `ttlMs` has passed
 // (the resync period: each resync verifies everything once). Any failure forgets the tunnel's entries.
 import type { Clock } from '../../runtime/clock.js';
+import { pushedConfigs, type PushedConfigs } from './remote-config-step.js';
 
 export type MemoStep = 'account' | 'tunnel' | 'config' | 'dns';
 
@@ -14,6 +15,11 @@ interface Entry {
 
 export class CloudflareMemo {
   private readonly entries = new Map<string, Map<MemoStep, Entry>>();
+  /**
+   * The remote configuration last pushed per credential and tunnel. Neither expires nor is forgotten on a failure:
+   * it is checked against the version Cloudflare reports, so a stale entry only costs a comparison.
+   */
+  readonly pushes: PushedConfigs = pushedConfigs();
 
   constructor(
     private readonly clock: Clock,

@@ -98,6 +98,21 @@ describe('credentialsFailure', () => {
     ['token lacks a permission (403)', apiError('auth', 403, [9109]), 'PermissionDenied'],
     ['unknown account', apiError('notFound', 404, [7003]), 'AccountNotFound'],
     ['ambiguous account name', apiError('invalid', 400, [], 'accounts.resolve'), 'AccountAmbiguous'],
+    ['malformed token (400, 6003)', apiError('auth', 400, [6003]), 'InvalidCredentials'],
+    ['no credentials (400, 9106)', apiError('auth', 400, [9106]), 'InvalidCredentials'],
+    [
+      'account-owned token lists accounts (1001)',
+      apiError('invalid', 400, [1001], 'accounts.list'),
+      'PermissionDenied',
+    ],
+    [
+      '403 10000 for a verified token',
+      apiError('auth', 403, [10000], 'dns.create').withAuthDetail({
+        tokenValid: true,
+        permission: 'Zone · DNS · Edit',
+      }),
+      'PermissionDenied',
+    ],
   ])('%s', (_name, err, reason) => {
     expect(credentialsFailure(err)).toMatchObject({ type: 'CredentialsValid', status: 'False', reason });
   });

@@ -44,16 +44,67 @@ export function deploymentCondition(actual: V1Deployment | undefined, wanted: nu
   return ok(type, Reason.ReplicasReady, `${ready}/${wanted} replicas ready`);
 }
 
-/** Cloudflare answers that concern the credentials, mapped to CredentialsValid reasons; undefined otherwise. */
+/**
+ * Cloudflare answers that concern the credentials, mapped to CredentialsValid reasons; undefined otherwise. The
+ * message names the code and what to change (a missing permission, a malformed token), never the credential.
+ *
+ *   answer                                         | reason             | says
+ *   -----------------------------------------------+--------------------+------------------------------------------
+ *   400 6003 / 6111 (malformed Authorization)      | InvalidCredentials | the token is not in the token format
+ *   400 9106 (no credentials)                      | InvalidCredentials | no credentials reached Cloudflare
+ *   403 9109 (IP-restricted token)                 | PermissionDenied   | the token refuses this client's address
+ *   accounts.list 1001 (account-owned token)       | PermissionDenied   | use spec.cloudflare.accountId
+ *   403 10000, token verified valid                | PermissionDenied   | the permission group the call needs
+ *   403 10000 / 9103, 401, token unknown           | InvalidCredentials | Cloudflare does not know the credentials
+ *   other 401/403                                  | PermissionDenied   | the credentials lack a permission
+ *   accounts.* not found / ambiguous               | AccountNotFound / AccountAmbiguous
+ */
 export function credentialsFailure(err: CloudflareApiError): ConditionUpdate | undefined {
-  const type = ConditionType.CredentialsValid;
+  return byCode(err) ?? byKind(err);
+}
+
+const invalid = (message: string): ConditionUpdate =>
+  failed(ConditionType.CredentialsValid, Reason.InvalidCredentials, message);
+const denied = (message: string): ConditionUpdate =>
+  failed(ConditionType.CredentialsValid, Reason.PermissionDenied, message);
+
+/** Answers whose code says what is wrong with the credentials. */
+function byCode(err: CloudflareApiError): ConditionUpdate | undefined {
+  if (err.hasCode(6003) || err.hasCode(6111)) {
+    return invalid(
+      `Cloudflare refused the API token as malformed (code 6003: it is not in the token format; look for stray ` +
+        `spaces, quotes or line breaks in the Secret's value): ${err.message}`,
+    );
+  }
+  if (err.hasCode(9106)) return invalid(`no credentials reached Cloudflare (code 9106): ${err.message}`);
+  if (err.hasCode(9109)) {
+    return denied(`the API token's client IP filtering refuses the operator's address (code 9109): ${err.message}`);
+  }
+  if (err.operation === 'accounts.list' && err.hasCode(1001)) {
+    return denied(
+      `account-owned API tokens cannot list accounts (code 1001): set spec.cloudflare.accountId instead of ` +
+        `accountName, or use a user-owned token with Account · Account Settings · Read: ${err.message}`,
+    );
+  }
+  return undefined;
+}
+
+function byKind(err: CloudflareApiError): ConditionUpdate | undefined {
   if (err.kind === 'auth') {
-    const unknownCredential = err.status === 401 || err.hasCode(10000) || err.hasCode(9103) || err.hasCode(6003);
+    if (err.auth?.tokenValid === true) {
+      const permission = err.auth.permission ?? 'a permission this call needs';
+      return denied(
+        `the API token is valid but lacks ${permission} (or the resource is outside its scope): ${err.message}`,
+      );
+    }
+    const unknownCredential =
+      err.auth?.tokenValid === false || err.status === 401 || err.hasCode(10000) || err.hasCode(9103);
     return unknownCredential
-      ? failed(type, Reason.InvalidCredentials, `Cloudflare refused the credentials: ${err.message}`)
-      : failed(type, Reason.PermissionDenied, `the credentials lack a permission: ${err.message}`);
+      ? invalid(`Cloudflare does not know the credentials: ${err.message}`)
+      : denied(`the credentials lack a permission: ${err.message}`);
   }
   if (err.operation.startsWith('accounts.')) {
+    const type = ConditionType.CredentialsValid;
     if (err.kind === 'notFound') return failed(type, Reason.AccountNotFound, err.message);
     if (err.kind === 'invalid') return failed(type, Reason.AccountAmbiguous, err.message);
   }

@@ -9,6 +9,7 @@ import {
   tunnelCname,
   type CloudflareGateway,
   type DnsPlan,
+  type DnsRecordInput,
   type PlanConflict,
   type RecordOwner,
   type Zone,
@@ -78,19 +79,28 @@ export async function syncDns(input: DnsStepInput): Promise<DnsOutcome> {
       outcome.problems.set(conflict.name, problem);
       if (conflict.reason === 'sibling') outcome.waitingForSibling = true;
     }
-    if (hasChanges(plan)) await apply(input, zone, plan, outcome);
+    if (hasChanges(plan)) await apply(input, zone, plan, desired, outcome);
   }
   return outcome;
 }
 
-async function apply(input: DnsStepInput, zone: Zone, plan: DnsPlan, outcome: DnsOutcome): Promise<void> {
+async function apply(
+  input: DnsStepInput,
+  zone: Zone,
+  plan: DnsPlan,
+  desired: DnsRecordInput[],
+  outcome: DnsOutcome,
+): Promise<void> {
   input.signal?.throwIfAborted();
   const result = await input.gateway.applyDnsBatch(zone, planToBatch(plan, input.owner));
+  // A refused change may be one that took effect: Cloudflare can commit a batch and lose its answer, and the retry
+  // is then refused (the CNAME exists, the record is gone). Read the zone again and keep only what is still to do.
+  const still = result.failures.length > 0 ? await replan(input, zone, desired) : undefined;
   const failed = new Set<string>();
   for (const failure of result.failures) {
     const op = failure.operation;
     const name = op.kind === 'delete' ? plan.deletes.find((d) => d.id === op.id)?.name : op.record.name;
-    if (name) {
+    if (name && (!still || still.has(normalizeHostname(name)))) {
       failed.add(normalizeHostname(name));
       outcome.problems.set(normalizeHostname(name), {
         state: 'Pending',
@@ -101,6 +111,19 @@ async function apply(input: DnsStepInput, zone: Zone, plan: DnsPlan, outcome: Dn
   outcome.created += plan.creates.filter((c) => !failed.has(normalizeHostname(c.name))).length;
   outcome.updated += plan.updates.filter((u) => !failed.has(normalizeHostname(u.current.name))).length;
   outcome.deleted += plan.deletes.filter((d) => !failed.has(normalizeHostname(d.name))).length;
+}
+
+/** Hostnames the plan still has to change after reading the zone again. */
+async function replan(input: DnsStepInput, zone: Zone, desired: DnsRecordInput[]): Promise<Set<string>> {
+  const current = await input.gateway.listDnsRecords(zone.id);
+  const plan = planDns({ current, desired, owner: input.owner, adoptUnmanaged: input.adoptUnmanaged });
+  return new Set(
+    [
+      ...plan.creates.map((c) => c.name),
+      ...plan.updates.map((u) => u.current.name),
+      ...plan.deletes.map((d) => d.name),
+    ].map(normalizeHostname),
+  );
 }
 
 /** The owner of a tunnel's records: this installation, on behalf of that Tunnel or ClusterTunnel. */

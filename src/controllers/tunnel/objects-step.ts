@@ -7,9 +7,9 @@ import { isCloudflareApiError, type CloudflareGateway } from '../../cloudflare/i
 import type { ResourceClient } from '../../runtime/kube-client.js';
 import { applyIfChanged, deleteIfExists } from '../shared/apply.js';
 import { CONFIG_MAP, DEPLOYMENT, POD_DISRUPTION_BUDGET, SECRET } from '../shared/resources.js';
-import { isSubset } from '../shared/subset.js';
 import { deploymentCondition, failed, ok } from './conditions.js';
 import type { DesiredState } from './desired.js';
+import { syncRemoteConfig, type PushedConfigs } from './remote-config-step.js';
 import type { Report } from './report.js';
 import { ruleKey } from './route-status.js';
 import { holdForRollout } from './rollout-guard.js';
@@ -34,6 +34,8 @@ export interface ObjectsStepInput {
   remoteConfirmed: boolean;
   /** `local` mode: the rules the last status reported Active, so served by the pods running now. */
   previouslyLive: ReadonlySet<string>;
+  /** `cloudflare` mode: what was last pushed, under `key` (the credential and the tunnel). */
+  pushes: { pushes: PushedConfigs; key: string };
   report: Report;
 }
 
@@ -120,16 +122,16 @@ function configMessage(desired: DesiredState): string {
     : 'pushed to Cloudflare as the remotely-managed configuration';
 }
 
-/** PUT the remote configuration only when Cloudflare's differs from ours. */
+/** PUT the remote configuration only when Cloudflare's is not ours (see remote-config-step.ts). */
 async function pushRemoteConfig(input: ObjectsStepInput): Promise<void> {
   const { gateway, accountId, tunnelId, desired, report } = input;
   const wanted = desired.remoteConfig;
   if (!wanted) return;
   try {
-    const current = await gateway.getTunnelConfiguration(accountId, tunnelId);
-    if (current.config && isSubset(wanted, current.config)) return;
-    const written = await gateway.putTunnelConfiguration(accountId, tunnelId, wanted);
-    report.normal('ConfigPushed', 'PushConfiguration', `remote configuration version ${written.version} pushed`);
+    const version = await syncRemoteConfig({ gateway, accountId, tunnelId, wanted, ...input.pushes });
+    if (version !== undefined) {
+      report.normal('ConfigPushed', 'PushConfiguration', `remote configuration version ${version} pushed`);
+    }
   } catch (err: unknown) {
     if (isCloudflareApiError(err)) {
       report.set(failed(ConditionType.ConfigReady, Reason.ConfigPushFailed, err.message));

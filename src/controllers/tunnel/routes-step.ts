@@ -67,6 +67,7 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
     rules: routes,
     remoteConfirmed: memo.recall(uid, 'config', configPrint) === true,
     previouslyLive: new Set((tunnel.status?.routes ?? []).filter((r) => r.state === 'Active').map(ruleKey)),
+    pushes: { pushes: memo.pushes, key: input.memoKey },
     report,
   });
   if (desired.remoteConfig) memo.remember(uid, 'config', configPrint);

@@ -4,7 +4,7 @@ import type { V1Secret } from '@kubernetes/client-node';
 import { ConditionType, Reason } from '../../api/conditions.js';
 import { desiredTunnelName, withDefaults } from '../../api/defaults.js';
 import type { TunnelLike } from '../../api/types.js';
-import { isCloudflareApiError, type CloudflareGateway } from '../../cloudflare/index.js';
+import { isCloudflareApiError, type CloudflareApiError, type CloudflareGateway } from '../../cloudflare/index.js';
 import { decodeTunnelToken, type RenderContext, type TunnelCredentials } from '../../render/index.js';
 import type { ResourceClient } from '../../runtime/kube-client.js';
 import { applyIfChanged } from '../shared/apply.js';
@@ -85,15 +85,28 @@ async function adopt(input: TunnelStepInput, tunnelId: string): Promise<Obtained
   return { credentials, created: false, name: found.name, secret };
 }
 
-async function recover(input: TunnelStepInput, pending: PendingTunnel): Promise<ObtainedTunnel> {
+/**
+ * Finds the tunnel a pending secret was (maybe) created with: after a crash, or after a create whose answer was
+ * lost (Cloudflare committed it, then answered 5xx or timed out, and the retry was refused as a name conflict).
+ * `afterConflict`: the name was just refused, so a missing tunnel is not created again in this pass.
+ */
+async function recover(
+  input: TunnelStepInput,
+  pending: PendingTunnel,
+  afterConflict?: CloudflareApiError,
+): Promise<ObtainedTunnel> {
   const { gateway, accountId, report } = input;
   const found = await gateway.findTunnelByName(accountId, pending.name);
   const foundSecret = found
     ? decodeTunnelToken(await gateway.getTunnelToken(accountId, found.id)).tunnelSecret
     : undefined;
   const verdict = recoverPending(pending, found, foundSecret);
-  if (verdict === 'create') return createWith(input, pending);
-  if (verdict === 'conflict' || !found) throw nameConflict(report, pending.name);
+  if (verdict === 'create') {
+    // Refused by name yet not found by it: the list lags the create; look again on the next pass (backoff).
+    if (afterConflict !== undefined) throw afterConflict;
+    return createWith(input, pending);
+  }
+  if (verdict === 'conflict' || !found) throw nameConflict(report, pending.name, afterConflict);
   const credentials = { accountTag: accountId, tunnelId: found.id, tunnelSecret: pending.secret };
   const secret = await store(input, { state: 'ready', credentials, created: true });
   report.set(ok(ConditionType.TunnelReady, Reason.TunnelCreated, `tunnel ${found.name} recovered`));
@@ -114,7 +127,8 @@ async function createWith(input: TunnelStepInput, pending: PendingTunnel): Promi
   try {
     made = await gateway.createTunnel({ accountId, name: pending.name, configSource, secret: pending.secret });
   } catch (err: unknown) {
-    if (isCloudflareApiError(err) && err.kind === 'conflict') throw nameConflict(report, pending.name, err);
+    // The name is taken: possibly by this very tunnel, if an earlier attempt was committed but its answer lost.
+    if (isCloudflareApiError(err) && err.kind === 'conflict') return recover(input, pending, err);
     if (isCloudflareApiError(err) && (err.kind === 'invalid' || err.kind === 'notFound')) {
       report.set(failed(ConditionType.TunnelReady, Reason.TunnelCreateFailed, err.message));
       report.warning(Reason.TunnelCreateFailed, 'CreateTunnel', err.message);

@@ -1,8 +1,8 @@
 // GET /accounts, GET /accounts/:account_id, GET /zones, GET /zones/:zone_id
 import type { Account } from 'cloudflare/resources/accounts/accounts';
 import type { Zone } from 'cloudflare/resources/zones/zones';
-import { canUseAccount } from '../auth.js';
-import { paginate, success } from '../envelope.js';
+import { canUseAccount, canUseZone } from '../auth.js';
+import { fail, paginate, success } from '../envelope.js';
 import type { AccountState, EmulatorState, PlanName, ZoneState } from '../state.js';
 import { accountOf, zoneOf, type Handler } from './common.js';
 
@@ -57,6 +57,9 @@ export function wireZone(zone: ZoneState, state: EmulatorState): Zone {
 }
 
 export const listAccounts: Handler = (ctx) => {
+  if (ctx.principal.owner === 'account') {
+    throw fail(400, 1001, 'List accounts endpoint does not support account owned tokens');
+  }
   const name = ctx.query.get('name')?.toLowerCase();
   const visible = [...ctx.state.accounts.values()]
     .filter((a) => canUseAccount(ctx.principal, a.id))
@@ -75,7 +78,7 @@ export const listZones: Handler = (ctx) => {
   const name = ctx.query.get('name')?.toLowerCase();
   const accountId = ctx.query.get('account.id');
   const zones = [...ctx.state.zones.values()]
-    .filter((z) => canUseAccount(ctx.principal, z.accountId))
+    .filter((z) => canUseZone(ctx.principal, z))
     .filter((z) => name === undefined || z.name === name)
     .filter((z) => accountId === null || z.accountId === accountId)
     .sort((a, b) => a.name.localeCompare(b.name));

@@ -1,5 +1,5 @@
 // What a handler receives, and lookups shared by handlers.
-import { requireAccount, type Principal } from '../auth.js';
+import { canUseZone, requireAccount, type Principal } from '../auth.js';
 import { fail, type Envelope } from '../envelope.js';
 import type { EmulatorState, TunnelState, ZoneState } from '../state.js';
 
@@ -32,11 +32,12 @@ export function accountOf(ctx: RequestContext): string {
   return accountId;
 }
 
-/** The zone in the path, which the credential must be allowed to use. */
+/** The zone in the path, which the credential must be allowed to use (account and zone scope). */
 export function zoneOf(ctx: RequestContext): ZoneState {
   const zone = ctx.state.zones.get(param(ctx, 'zone_id'));
   if (!zone) throw notRoutable(ctx.path);
   requireAccount(ctx.principal, zone.accountId);
+  if (!canUseZone(ctx.principal, zone)) throw fail(403, 10000, 'Authentication error');
   return zone;
 }
 

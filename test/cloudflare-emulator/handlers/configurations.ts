@@ -28,15 +28,29 @@ export const putConfiguration: Handler = (ctx) => {
   if (ingress !== undefined && !isIngressList(ingress)) {
     throw fail(400, 1001, 'Invalid request: every ingress rule needs a service.');
   }
+  if (ingress !== undefined && !endsWithCatchAll(ingress)) {
+    throw fail(
+      400,
+      1056,
+      'Invalid ingress configuration: the last ingress rule must match all URLs (no hostname or path).',
+    );
+  }
   tunnel.config = {
     version: tunnel.config.version + 1,
-    config: structuredClone(config as Record<string, unknown>),
+    config: normalize(config as Record<string, unknown>),
     updatedAt: ctx.state.timestamp(),
   };
   return success(wireConfiguration(tunnel));
 };
 
-function isIngressList(value: unknown): boolean {
+interface Rule {
+  hostname?: unknown;
+  path?: unknown;
+  service?: unknown;
+  originRequest?: unknown;
+}
+
+function isIngressList(value: unknown): value is Rule[] {
   return (
     Array.isArray(value) &&
     value.every(
@@ -44,4 +58,38 @@ function isIngressList(value: unknown): boolean {
         typeof rule === 'object' && rule !== null && typeof (rule as { service?: unknown }).service === 'string',
     )
   );
+}
+
+/** cloudflared's rule: the last ingress rule catches everything (an empty list is left to cloudflared). */
+function endsWithCatchAll(rules: Rule[]): boolean {
+  const last = rules.at(-1);
+  return (
+    !last || ((last.hostname === undefined || last.hostname === '') && (last.path === undefined || last.path === ''))
+  );
+}
+
+const DURATION_KEYS = ['connectTimeout', 'tlsTimeout', 'tcpKeepAlive', 'keepAliveTimeout'];
+
+/**
+ * The configuration as the API stores and echoes it (the harsher reading; unconfirmed): every rule and the top
+ * level carry an `originRequest` (empty when none was sent), and durations sent as seconds come back as Go
+ * duration strings (`30` → `"30s"`).
+ */
+export function normalize(config: Record<string, unknown>): Record<string, unknown> {
+  const copy = structuredClone(config);
+  copy['originRequest'] = normalizeOrigin(copy['originRequest']);
+  const ingress = copy['ingress'];
+  if (Array.isArray(ingress)) {
+    copy['ingress'] = ingress.map((rule: Rule) => ({ ...rule, originRequest: normalizeOrigin(rule.originRequest) }));
+  }
+  return copy;
+}
+
+function normalizeOrigin(value: unknown): Record<string, unknown> {
+  const origin = typeof value === 'object' && value !== null ? { ...(value as Record<string, unknown>) } : {};
+  for (const key of DURATION_KEYS) {
+    const v = origin[key];
+    if (typeof v === 'number') origin[key] = `${v}s`;
+  }
+  return origin;
 }

@@ -11,7 +11,8 @@ function filters(query: URLSearchParams): Matcher[] {
   const matchers: Matcher[] = [];
   const text = (field: 'name' | 'content' | 'comment', value: (r: RecordState) => string | undefined): void => {
     const exact = query.get(`${field}.exact`) ?? query.get(field);
-    const norm = (s: string): string => (field === 'comment' ? s : s.toLowerCase().replace(/\.$/, ''));
+    // Comment filters ignore case, as name filters do (names also lose a trailing dot).
+    const norm = (s: string): string => (field === 'comment' ? s.toLowerCase() : s.toLowerCase().replace(/\.$/, ''));
     if (exact !== null) matchers.push((r) => value(r) !== undefined && norm(value(r) as string) === norm(exact));
     for (const op of ['contains', 'startswith', 'endswith'] as const) {
       const arg = query.get(`${field}.${op}`);

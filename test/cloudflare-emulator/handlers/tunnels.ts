@@ -69,10 +69,18 @@ export const listTunnels: Handler = (ctx) => {
     .filter((t) => t.accountId === accountId)
     .filter((t) => name === null || t.name === name)
     .filter((t) => uuid === null || t.id === uuid)
-    .filter((t) => isDeleted === null || (isDeleted === 'true') === (t.deletedAt !== undefined))
+    // Deleted tunnels are left out unless asked for (Cloudflare's default since 2025-12-01).
+    .filter((t) => (isDeleted === 'true') === (t.deletedAt !== undefined))
     .sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   const { page, info } = paginate(tunnels, ctx.query, { defaultPerPage: 20, minPerPage: 1, maxPerPage: 1000 });
-  return success(page.map(wireTunnel), info);
+  // Tunnel pages carry no total_pages, and their total_count counts the account's tunnels, not the matches.
+  const all = [...ctx.state.tunnels.values()].filter((t) => t.accountId === accountId).length;
+  return success(page.map(wireTunnel), {
+    page: info.page,
+    per_page: info.per_page,
+    count: info.count,
+    total_count: all,
+  });
 };
 
 export const createTunnel: Handler = (ctx) => {
@@ -128,10 +136,18 @@ function tunnelToken(tunnel: TunnelState): string {
 
 export const getTunnel: Handler = (ctx) => success(wireTunnel(tunnelOf(ctx)));
 
+/**
+ * `?cascade=true` (what `cloudflared tunnel delete` sends) removes the tunnel's connections with it; without it a
+ * tunnel with connections is refused (1022). A deleted tunnel's replicas cannot reconnect.
+ */
 export const deleteTunnel: Handler = (ctx) => {
   const tunnel = tunnelOf(ctx);
   if (tunnel.deletedAt !== undefined) throw fail(404, 1003, 'Tunnel not found.');
-  if (activeConnectors(tunnel).length > 0) throw fail(400, 1022, 'This tunnel has active connections.');
+  const cascade = ctx.query.get('cascade') === 'true';
+  if (!cascade && activeConnectors(tunnel).length > 0) throw fail(400, 1022, 'This tunnel has active connections.');
+  if (tunnel.connectors.length > 0) tunnel.connsInactiveAt = ctx.state.timestamp();
+  tunnel.connectors = [];
+  tunnel.reconnectOnCleanup = 0;
   tunnel.deletedAt = ctx.state.timestamp();
   return success(wireTunnel(tunnel));
 };
