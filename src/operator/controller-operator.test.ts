@@ -1,4 +1,4 @@
-import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
+import type { KubernetesObject } from '@kubernetes/client-node';
 import type { ReconcileContext } from '../runtime/controller.js';
 import { keyOf } from '../runtime/keys.js';
 import { ResourceClient, resourceId, type ResourceType } from '../runtime/kube-client.js';
@@ -13,6 +13,7 @@ import {
   EXAMPLE_TUNNEL as TUNNEL,
   EXAMPLE_CLUSTER_TUNNEL as CLUSTER_TUNNEL,
   EXAMPLE_SERVICE as SERVICE,
+  unreachableKubeConfig,
 } from '../runtime/testing/resource-types.js';
 
 const DEPLOYMENT: ResourceType = {
@@ -32,13 +33,7 @@ function object(type: ResourceType, namespace: string | undefined, name: string,
 function setup(watchNamespaces: string[] = [], failingList?: string, heldList?: string) {
   const clock = new FakeClock();
   const sources = new Map<string, FakeSource>();
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }],
-    users: [{ name: 'u' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kubeConfig = unreachableKubeConfig();
   const operator = new ControllerOperator({
     kubeConfig,
     client: new ResourceClient(new FakeKube()),

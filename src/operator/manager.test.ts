@@ -1,4 +1,3 @@
-import { KubeConfig } from '@kubernetes/client-node';
 import { parseConfig } from '../runtime/config.js';
 import type { ReconcileContext } from '../runtime/controller.js';
 import { resourceId } from '../runtime/kube-client.js';
@@ -7,7 +6,11 @@ import { nullLogger, type Logger, type LogMeta } from '../runtime/logger.js';
 import { FakeClock, flushPromises } from '../runtime/testing/fake-clock.js';
 import { FakeSource } from '../runtime/testing/fake-source.js';
 import { Manager } from './manager.js';
-import { EXAMPLE_TUNNEL as TUNNEL, EXAMPLE_SERVICE as SERVICE } from '../runtime/testing/resource-types.js';
+import {
+  EXAMPLE_TUNNEL as TUNNEL,
+  EXAMPLE_SERVICE as SERVICE,
+  unreachableKubeConfig,
+} from '../runtime/testing/resource-types.js';
 
 // The HTTP server listens on a free loopback port (it is part of the Manager); nothing else leaves the process.
 
@@ -36,13 +39,7 @@ function fakeLeaseApi(calls: string[]): LeaseApi {
 /** The Service list is held back `serviceListMs` on the fake clock; the Tunnel list holds `ns/a`. */
 function setup(options: { leaderElect: boolean; serviceListMs: number }) {
   const clock = new FakeClock();
-  const kubeConfig = new KubeConfig();
-  kubeConfig.loadFromOptions({
-    clusters: [{ name: 'c', server: 'https://127.0.0.1:1' }],
-    users: [{ name: 'u' }],
-    contexts: [{ name: 'x', cluster: 'c', user: 'u' }],
-    currentContext: 'x',
-  });
+  const kubeConfig = unreachableKubeConfig();
   const config = parseConfig(
     ['--http-host=127.0.0.1', '--http-port=0', `--leader-elect=${String(options.leaderElect)}`],
     { OWNER_ID: 'test', POD_NAMESPACE: 'ops' },
