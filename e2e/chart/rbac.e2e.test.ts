@@ -2,14 +2,12 @@
 // authenticated with the chart's ServiceAccount token (not the admin), with leader election on, and takes a
 // Tunnel through its whole life. A missing RBAC rule fails this test.
 import { SERVICE, serviceObject, waitForRoute, waitForServiceEvent } from '../services/support.js';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
-import { adminKubeConfig, clusterState, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import { helm } from '../support/tools.js';
 import {
   ACCOUNT,
@@ -22,36 +20,13 @@ import {
   waitForCondition,
   waitGone,
 } from '../tunnel/support.js';
-
-const chart = resolve(dirname(fileURLToPath(import.meta.url)), '../../charts/cloudflare-operator');
-const RELEASE = 'cfo';
-const FULLNAME = 'cfo-cloudflare-operator';
+import { CHART, FULLNAME, RELEASE, installChart, serviceAccountKubeconfig } from './support.js';
 
 let emulator: RunningEmulator;
 let opNs: TestNamespace;
 let appNs: TestNamespace;
 let tmp: string;
 let op: OperatorProcess | undefined;
-
-/** A kubeconfig that authenticates with a TokenRequest token of the chart's ServiceAccount. */
-async function serviceAccountKubeconfig(namespace: string): Promise<string> {
-  const admin = adminKubeConfig();
-  const request = await admin.makeApiClient(CoreV1Api).createNamespacedServiceAccountToken({
-    name: FULLNAME,
-    namespace,
-    body: { spec: { audiences: [], expirationSeconds: 3600 } },
-  });
-  const kc = new KubeConfig();
-  kc.loadFromOptions({
-    clusters: [{ name: 'local', server: clusterState().server, caData: admin.getCurrentCluster()?.caData }],
-    users: [{ name: FULLNAME, token: request.status?.token }],
-    contexts: [{ name: 'operator', cluster: 'local', user: FULLNAME, namespace }],
-    currentContext: 'operator',
-  });
-  const path = join(tmp, 'operator.kubeconfig');
-  await writeFile(path, kc.exportConfig(), { mode: 0o600 });
-  return path;
-}
 
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'chart-e2e-'));
@@ -71,33 +46,23 @@ afterAll(async () => {
 
 describe('the Helm chart', () => {
   it('installs with --wait into a namespace that enforces the restricted PodSecurity profile', async () => {
-    const install = await helm([
-      'install',
-      RELEASE,
-      chart,
-      '--namespace',
-      opNs.name,
-      '--set',
-      'ownerId=e2e-chart',
-      '--set',
-      `cloudflare.apiBaseUrl=${emulator.apiBaseUrl}`,
-      '--wait',
-      '--timeout',
-      '2m',
-    ]);
+    const install = await installChart(opNs.name, {
+      ownerId: 'e2e-chart',
+      'cloudflare.apiBaseUrl': emulator.apiBaseUrl,
+    });
     expect(install.stderr).not.toMatch(/error/i);
     expect(install.code).toBe(0);
   });
 
   it('refuses values that break its schema', async () => {
     // 33 characters: one more than the ownership code's limit (src/api/patterns.ts).
-    const refused = await helm(['template', RELEASE, chart, '--set', `ownerId=${'a'.repeat(33)}`]);
+    const refused = await helm(['template', RELEASE, CHART, '--set', `ownerId=${'a'.repeat(33)}`]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('ownerId');
   });
 
   it("gives the operator, under its ServiceAccount's token, every permission a Tunnel's life needs", async () => {
-    const kubeconfig = await serviceAccountKubeconfig(opNs.name);
+    const kubeconfig = await serviceAccountKubeconfig(opNs.name, tmp);
     op = new OperatorProcess(opNs.name, emulator.apiBaseUrl, {
       KUBECONFIG: kubeconfig,
       OWNER_ID: 'e2e-chart',
