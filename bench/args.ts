@@ -8,6 +8,8 @@ export interface BenchArgs {
   only: string[];
   repeats: number;
   out: string;
+  /** NODE_OPTIONS for the operator process (e.g. --max-old-space-size=100, to tell live memory from lazy GC). */
+  operatorNodeOptions: string | undefined;
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -18,13 +20,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       only: { type: 'string' },
       repeats: { type: 'string' },
       out: { type: 'string' },
+      'operator-node-options': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
     throw new UsageError(
-      `usage: npm run bench -- [--quick] [--only ${SCENARIO_NAMES.join(',')}] [--repeats N] [--out FILE]`,
+      `usage: npm run bench -- [--quick] [--only ${SCENARIO_NAMES.join(',')}] [--repeats N] [--out FILE] [--operator-node-options OPTS]`,
     );
   }
   const quick = values.quick ?? false;
@@ -35,7 +38,7 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const repeats = Number(values.repeats ?? (quick ? 1 : 3));
   if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError('--repeats must be a whole number ≥ 1');
   const out = values.out ?? (quick ? 'bench/results/RESULTS.quick.md' : 'bench/RESULTS.md');
-  return { quick, only, repeats, out };
+  return { quick, only, repeats, out, operatorNodeOptions: values['operator-node-options'] };
 }
 
 export class UsageError extends Error {}

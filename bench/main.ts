@@ -19,6 +19,7 @@ async function main(): Promise<number> {
   const loadAtStart = loadavg();
   const began = performance.now();
   log(`starting the local cluster (${args.quick ? 'quick run' : 'full run'}: ${args.only.join(', ')})`);
+  if (args.operatorNodeOptions) process.env.BENCH_OPERATOR_NODE_OPTIONS = args.operatorNodeOptions;
   const cluster: BenchCluster = await startBenchCluster();
   log(`cluster up in ${cluster.startedInMs} ms: ${cluster.state.server}`);
   let stopping = false;

@@ -29,6 +29,8 @@ export class BenchOperator {
     readonly metricsUrl: string,
     /** performance.now() when the process was spawned. */
     readonly spawnedAt: number,
+    /** Date.now() when the process was spawned (log lines carry wall-clock timestamps). */
+    readonly spawnedEpoch: number,
   ) {}
 
   static async start(options: OperatorOptions): Promise<BenchOperator> {
@@ -46,11 +48,13 @@ export class BenchOperator {
       RESYNC_PERIOD: '10m',
       LOG_LEVEL: 'info',
       SHUTDOWN_TIMEOUT: '25s',
+      NODE_OPTIONS: globalThis.process.env.BENCH_OPERATOR_NODE_OPTIONS ?? '',
       ...options.env,
     };
     const spawnedAt = performance.now();
+    const spawnedEpoch = Date.now();
     const process = new OperatorProcess(OPERATOR_NAMESPACE, options.apiBaseUrl, env, [DIST_MAIN]);
-    const operator = new BenchOperator(process, `http://127.0.0.1:${port}/metrics`, spawnedAt);
+    const operator = new BenchOperator(process, `http://127.0.0.1:${port}/metrics`, spawnedAt, spawnedEpoch);
     operator.sampler = setInterval(() => operator.sample(), 200);
     return operator;
   }
@@ -119,6 +123,22 @@ export class BenchOperator {
       { intervalMs: 20, timeoutMs, description: `${count} tunnels reconciled`, giveUpIf: this.gone },
     );
     return Math.round(performance.now() - this.spawnedAt);
+  }
+
+  /** Milliseconds from spawn to the first log line with this message (NaN if none yet). */
+  logMs(message: string): number {
+    const line = this.process.logs.find((l) => l.message === message);
+    const at = typeof line?.timestamp === 'string' ? Date.parse(line.timestamp) : Number.NaN;
+    return at - this.spawnedEpoch;
+  }
+
+  /** V8 heap used and total, and memory outside the heap, in bytes, from the operator's /metrics. */
+  async heap(): Promise<{ used: number; total: number; external: number }> {
+    return {
+      used: await this.metric('nodejs_heap_size_used_bytes'),
+      total: await this.metric('nodejs_heap_size_total_bytes'),
+      external: await this.metric('nodejs_external_memory_bytes'),
+    };
   }
 
   async stop(): Promise<void> {

@@ -115,7 +115,7 @@ export function renderMarkdown(results: Results, run: RunInfo): string {
     `- Versions: ${Object.entries(versions())
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
-    `- Repeats per scenario: ${run.repeats}`,
+    `- Repeats per scenario: ${run.repeats}${process.env.BENCH_OPERATOR_NODE_OPTIONS ? `; operator NODE_OPTIONS=${process.env.BENCH_OPERATOR_NODE_OPTIONS}` : ''}`,
     '',
     '| scenario | metric | target | min | median | max | runs | |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: | --- |',

@@ -40,6 +40,10 @@ export const scale: Scenario = {
       await sleep(3000);
       r.add(s, 'operator peak RSS', stage.op.peakRssBytes() / MB, 'MB', atMost(120));
       r.add(s, 'operator RSS at rest', stage.op.rssBytes() / MB, 'MB');
+      const heap = await stage.op.heap();
+      r.add(s, 'operator V8 heap used at rest', heap.used / MB, 'MB');
+      r.add(s, 'operator V8 heap total at rest', heap.total / MB, 'MB');
+      r.add(s, 'operator external memory at rest', heap.external / MB, 'MB');
 
       // Restart with everything in place.
       await stage.op.stop();
@@ -51,6 +55,9 @@ export const scale: Scenario = {
       await sleep(3000);
       const seen = await window.close();
       r.add(s, 'start → first reconcile', firstMs / 1000, 's', atMost(2));
+      r.add(s, 'start → "starting" log (modules loaded, HTTP up)', op.logMs('starting') / 1000, 's');
+      r.add(s, 'start → "watches synced"', op.logMs('watches synced') / 1000, 's');
+      r.add(s, 'start → "became leader"', op.logMs('became leader') / 1000, 's');
       r.add(s, 'restart → every tunnel verified', verifiedMs / 1000, 's');
       r.add(s, 'restart: Cloudflare writes', seen.cloudflareWrites, 'calls', exactly(0));
       r.add(s, 'restart: Cloudflare reads', seen.cloudflareReads, 'calls');
