@@ -87,13 +87,21 @@ export const churn: Scenario = {
       await watcher;
       await sleep(1000);
       const seen = await window.close();
-      const lags = changes.flatMap((c) => (c.lagMs === undefined ? [] : [c.lagMs]));
+      const modeOf = new Map(stage.tunnels.map((t) => [t.name, t.mode]));
+      const lagsOf = (list: Change[]): number[] => list.flatMap((c) => (c.lagMs === undefined ? [] : [c.lagMs]));
+      const lags = lagsOf(changes);
+      const byMode = (mode: string): number[] =>
+        lagsOf(changes.filter((c) => [...c.want, ...c.gone].some((p) => modeOf.get(p.tunnel) === mode)));
       const lost = changes.length - lags.length;
       const s = 'churn';
       const r = ctx.results;
       r.add(s, `changes made (${durationS} s at ${RATE}/s)`, changes.length, 'changes');
       r.add(s, 'convergence lag p50', percentile(lags, 50), 'ms');
       r.add(s, 'convergence lag p99', percentile(lags, 99), 'ms');
+      for (const mode of ['local', 'cloudflare']) {
+        r.add(s, `convergence lag p50, ${mode}-mode tunnels`, percentile(byMode(mode), 50), 'ms');
+        r.add(s, `convergence lag p99, ${mode}-mode tunnels`, percentile(byMode(mode), 99), 'ms');
+      }
       r.add(s, 'changes not converged within 2 min of the end', lost, 'changes', exactly(0));
       r.add(s, 'Cloudflare calls per change', seen.calls.total / Math.max(1, changes.length), 'calls');
       r.add(s, '429 received', seen.status429, 'calls', atMost(0));

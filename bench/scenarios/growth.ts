@@ -30,6 +30,7 @@ export const growth: Scenario = {
         const window = await openWindow(stage);
         const start = performance.now();
         await createServices(stage.namespace, want);
+        const createdMs = performance.now() - start;
         await waitFor(async () => converged(recordNames(stage), await allRoutes(stage, ids), want) || undefined, {
           intervalMs: 50,
           timeoutMs: 300_000,
@@ -44,6 +45,7 @@ export const growth: Scenario = {
         times.push(ms);
         r.add('growth', `${size} Services: Cloudflare calls`, seen.calls.total, 'calls');
         r.add('growth', `${size} Services: time to publish`, ms / 1000, 's');
+        r.add('growth', `${size} Services: of which the bench took to create them`, createdMs / 1000, 's');
         r.note(`growth ${size} (repeat ${ctx.repeat + 1}): ${describeRoutes(seen.byRoute)}`);
         ctx.log(`growth ${size}: ${seen.calls.total} calls, ${(ms / 1000).toFixed(1)} s`);
         // Back to empty before the next size.
