@@ -22,14 +22,28 @@ async function main(): Promise<number> {
   if (args.operatorNodeOptions) process.env.BENCH_OPERATOR_NODE_OPTIONS = args.operatorNodeOptions;
   const cluster: BenchCluster = await startBenchCluster();
   log(`cluster up in ${cluster.startedInMs} ms: ${cluster.state.server}`);
-  let stopping = false;
-  const stop = async (): Promise<void> => {
-    if (stopping) return;
-    stopping = true;
-    await cluster.stop();
-  };
-  process.once('SIGINT', () => void stop().finally(() => process.exit(130)));
   const results = new Results();
+  let finishing: Promise<void> | undefined;
+  // Writes what was measured so far and stops the cluster; once (also on Ctrl-C).
+  const finish = (): Promise<void> =>
+    (finishing ??= (async () => {
+      const out = resolve(root, args.out);
+      await writeResults(out, results, {
+        command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
+        quick: args.quick,
+        repeats: args.repeats,
+        startedAt,
+        durationMs: performance.now() - began,
+        loadAtStart,
+        clusterStartMs: cluster.startedInMs,
+      });
+      log(`results in ${out}`);
+      await cluster.stop();
+    })());
+  process.once('SIGINT', () => {
+    results.note('interrupted (SIGINT): the run is incomplete');
+    void finish().finally(() => process.exit(130));
+  });
   let failures = 0;
   try {
     // Imported once the cluster is up: e2e/tunnel/support.ts makes its client at import time.
@@ -50,18 +64,7 @@ async function main(): Promise<number> {
       }
     }
   } finally {
-    const out = resolve(root, args.out);
-    await writeResults(out, results, {
-      command: `npm run bench -- ${process.argv.slice(2).join(' ')}`.trim(),
-      quick: args.quick,
-      repeats: args.repeats,
-      startedAt,
-      durationMs: performance.now() - began,
-      loadAtStart,
-      clusterStartMs: cluster.startedInMs,
-    });
-    log(`results in ${out}`);
-    await stop();
+    await finish();
   }
   const missed = results.missed();
   for (const m of missed) log(`target missed: ${m.scenario}: ${m.name}`);

@@ -5,7 +5,7 @@ import { TUNNEL } from '../../src/controllers/shared/resources.js';
 import { waitFor } from '../../e2e/cluster/wait.js';
 import { client } from '../../e2e/tunnel/support.js';
 import { configPutsByTunnel, describeCounts, describeRoutes, openWindow } from '../calls.js';
-import { allRoutes, converged, createServices, plans, recordNames } from '../published.js';
+import { allRoutes, converged, createServices, plans, recordNames, type ServicePlan } from '../published.js';
 import { atMost, exactly } from '../results.js';
 import type { Scenario, ScenarioContext } from '../scenario.js';
 import { Stage } from '../stage.js';
@@ -38,16 +38,25 @@ async function burst(ctx: ScenarioContext, mode: ConfigSource, services: number)
     await createServices(stage.namespace, want);
     const createdMs = performance.now() - start;
     let publishedMs = Number.NaN;
-    await waitFor(
-      async () => {
-        if (Number.isNaN(publishedMs)) {
-          if (!converged(recordNames(stage), await allRoutes(stage, ids), want)) return undefined;
-          publishedMs = performance.now() - start;
-        }
-        return (await allActive(stage, perTunnel)) || undefined;
-      },
-      { intervalMs: 100, timeoutMs: 180_000, description: `${services} Services published`, giveUpIf: stage.op.gone },
-    );
+    try {
+      await waitFor(
+        async () => {
+          if (Number.isNaN(publishedMs)) {
+            if (!converged(recordNames(stage), await allRoutes(stage, ids), want)) return undefined;
+            publishedMs = performance.now() - start;
+          }
+          return (await allActive(stage, perTunnel)) || undefined;
+        },
+        {
+          intervalMs: 100,
+          timeoutMs: ctx.quick ? 90_000 : 180_000,
+          description: `${services} Services published`,
+          giveUpIf: stage.op.gone,
+        },
+      );
+    } catch (error) {
+      throw new Error(`${String(error)}; ${await missing(stage, ids, want)}`, { cause: error });
+    }
     await stage.settled(180_000);
     const settledMs = performance.now() - start;
     await sleep(2000); // anything trailing
@@ -94,6 +103,29 @@ async function burst(ctx: ScenarioContext, mode: ConfigSource, services: number)
   } finally {
     await stage.close();
   }
+}
+
+/** What is not in place yet: for a timeout's message. */
+async function missing(stage: Stage, ids: Map<string, string>, want: ServicePlan[]): Promise<string> {
+  const records = recordNames(stage);
+  const routes = await allRoutes(stage, ids);
+  const { items } = await client.list<TunnelLike>(TUNNEL, { namespace: stage.namespace });
+  const states = new Map<string, number>();
+  for (const route of items.flatMap((t) => t.status?.routes ?? [])) {
+    states.set(route.state, (states.get(route.state) ?? 0) + 1);
+  }
+  const noRecord = want.filter((p) => !records.has(p.hostname)).length;
+  const noRoute = want.filter((p) => !routes.get(p.tunnel)?.has(p.hostname)).length;
+  const conditions = items.map(
+    (t) =>
+      `${t.metadata.name}: ${
+        (t.status?.conditions ?? [])
+          .filter((c) => c.status !== 'True')
+          .map((c) => `${c.type}=${c.status} ${c.reason}`)
+          .join(', ') || 'all True'
+      }`,
+  );
+  return `missing: ${noRecord} records, ${noRoute} routes; status routes ${JSON.stringify([...states])}; ${conditions.join('; ')}`;
 }
 
 export const burst500: Scenario = {
