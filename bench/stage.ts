@@ -1,8 +1,9 @@
 // One scenario's world: a namespace with the API credentials, a fresh Cloudflare emulator enforcing Cloudflare's
 // rate limit (so each scenario starts with a full budget), tunnels, and the operator process. close() stops the
 // operator and removes the namespace (finalizers stripped: the emulator goes with the stage).
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { ConfigSource, TunnelLike } from '../src/api/types.js';
+import type { ResourceType } from '../src/runtime/kube-client.js';
 import { DEPLOYMENT, SECRET, TUNNEL } from '../src/controllers/shared/resources.js';
 import { CLOUDFLARE_LIMIT } from '../test/cloudflare-emulator/rate-limit.js';
 import { startEmulator, type RunningEmulator } from '../test/cloudflare-emulator/index.js';
@@ -22,6 +23,7 @@ import type { BenchCluster } from './cluster.js';
 import { BenchOperator } from './operator.js';
 
 export const ZONE = 'example.com';
+const POD: ResourceType = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
 
 export interface TunnelPlan {
   name: string;
@@ -127,6 +129,23 @@ export class Stage {
       },
       { intervalMs: 50, timeoutMs, description: `cloudflared rolled out in ${this.namespace}`, giveUpIf: this.op.gone },
     );
+  }
+
+  /** The cloudflared Deployments' rollout state and the pods' phases (for a timeout's message). */
+  async describeRollouts(): Promise<string> {
+    const { items } = await client.list<V1Deployment>(DEPLOYMENT, { namespace: this.namespace });
+    const deployments = items.map((d) => {
+      const st = d.status ?? {};
+      return `${d.metadata?.name}: gen ${d.metadata?.generation}/${st.observedGeneration} updated ${st.updatedReplicas ?? 0} ready ${st.readyReplicas ?? 0} total ${st.replicas ?? 0}`;
+    });
+    const pods = await client.list<V1Pod>(POD, { namespace: this.namespace });
+    const states = new Map<string, number>();
+    for (const pod of pods.items) {
+      const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
+      const key = `${pod.status?.phase ?? '?'}${ready ? '/ready' : ''}${pod.metadata?.deletionTimestamp ? '/terminating' : ''}${pod.spec?.nodeName ? '' : '/unscheduled'}`;
+      states.set(key, (states.get(key) ?? 0) + 1);
+    }
+    return `deployments ${deployments.join('; ')}; pods ${JSON.stringify([...states])}`;
   }
 
   /** Stops the operator and starts a new one against the same emulator; resolves once it is spawned. */

@@ -1,8 +1,6 @@
 // Burst: 500 annotated Services over 5 Tunnels created at once, in each config mode: time to converge, Cloudflare
 // calls by endpoint, configuration changes and cloudflared rollouts per tunnel, 429s.
-import type { V1Pod } from '@kubernetes/client-node';
 import type { ConfigSource, TunnelLike } from '../../src/api/types.js';
-import type { ResourceType } from '../../src/runtime/kube-client.js';
 import { TUNNEL } from '../../src/controllers/shared/resources.js';
 import { waitFor } from '../../e2e/cluster/wait.js';
 import { client } from '../../e2e/tunnel/support.js';
@@ -14,7 +12,6 @@ import { Stage } from '../stage.js';
 import { sleep } from '../stats.js';
 
 const TUNNELS = 5;
-const POD: ResourceType = { group: '', version: 'v1', plural: 'pods', kind: 'Pod', namespaced: true };
 
 async function allActive(stage: Stage, perTunnel: Map<string, number>): Promise<boolean> {
   const { items } = await client.list<TunnelLike & { metadata: { name?: string } }>(TUNNEL, {
@@ -128,14 +125,7 @@ async function missing(stage: Stage, ids: Map<string, string>, want: ServicePlan
           .join(', ') || 'all True'
       }`,
   );
-  const pods = await client.list<V1Pod>(POD, { namespace: stage.namespace });
-  const podStates = new Map<string, number>();
-  for (const pod of pods.items) {
-    const ready = pod.status?.conditions?.find((c) => c.type === 'Ready')?.status === 'True';
-    const key = `${pod.status?.phase ?? '?'}${ready ? '/ready' : ''}${pod.metadata?.deletionTimestamp ? '/terminating' : ''}`;
-    podStates.set(key, (podStates.get(key) ?? 0) + 1);
-  }
-  return `pods ${JSON.stringify([...podStates])}; missing: ${noRecord} records, ${noRoute} routes; status routes ${JSON.stringify([...states])}; ${conditions.join('; ')}`;
+  return `${await stage.describeRollouts()}; missing: ${noRecord} records, ${noRoute} routes; status routes ${JSON.stringify([...states])}; ${conditions.join('; ')}`;
 }
 
 export const burst500: Scenario = {

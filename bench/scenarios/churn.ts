@@ -108,6 +108,12 @@ export const churn: Scenario = {
       r.note(
         `churn (repeat ${ctx.repeat + 1}): ${changes.length} changes (${count(changes, 'create')} creates, ${count(changes, 'edit')} edits, ${count(changes, 'delete')} deletes) over 2 local + 3 cloudflare tunnels; Cloudflare calls ${describeRoutes(seen.byRoute)}`,
       );
+      if (lost > 0) {
+        const open = changes.filter((c) => c.lagMs === undefined);
+        const what = open.map((c) => `${c.kind}@${modeOf.get([...c.want, ...c.gone][0]?.tunnel ?? '') ?? '?'}`);
+        const tally = [...new Set(what)].map((w) => `${what.filter((x) => x === w).length}× ${w}`).join(', ');
+        r.note(`churn (repeat ${ctx.repeat + 1}): not converged: ${tally}; ${await stage.describeRollouts()}`);
+      }
       r.detail('churn', { durationS, changes: changes.length, lags, calls: seen.byRoute, kube: seen.kube });
       ctx.log(
         `churn: ${changes.length} changes, lag p50 ${percentile(lags, 50).toFixed(0)} ms p99 ${percentile(lags, 99).toFixed(0)} ms, ${seen.calls.total} calls, ${seen.status429} × 429`,
