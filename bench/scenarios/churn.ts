@@ -56,6 +56,7 @@ export const churn: Scenario = {
       );
       await stage.settled();
       const window = await openWindow(stage);
+      const before = await reconcileStats(stage);
       const changes: Change[] = [];
       const busy = new Set<string>(); // Services with a change not yet converged: left alone
       let serial = POOL;
@@ -87,6 +88,8 @@ export const churn: Scenario = {
       await watcher;
       await sleep(1000);
       const seen = await window.close();
+      const after = await reconcileStats(stage);
+      const reconciles = after.count - before.count;
       const modeOf = new Map(stage.tunnels.map((t) => [t.name, t.mode]));
       const lagsOf = (list: Change[]): number[] => list.flatMap((c) => (c.lagMs === undefined ? [] : [c.lagMs]));
       const lags = lagsOf(changes);
@@ -104,6 +107,14 @@ export const churn: Scenario = {
       }
       r.add(s, 'changes not converged within 2 min of the end', lost, 'changes', exactly(0));
       r.add(s, 'Cloudflare calls per change', seen.calls.total / Math.max(1, changes.length), 'calls');
+      r.add(s, 'Tunnel reconciles per change', reconciles / Math.max(1, changes.length), 'reconciles');
+      r.add(s, 'mean reconcile duration', ((after.seconds - before.seconds) / Math.max(1, reconciles)) * 1000, 'ms');
+      r.add(
+        s,
+        'operator CPU per wall-clock second',
+        (after.cpu - before.cpu) / ((after.at - before.at) / 1000),
+        'CPU s/s',
+      );
       r.add(s, '429 received', seen.status429, 'calls', atMost(0));
       r.note(
         `churn (repeat ${ctx.repeat + 1}): ${changes.length} changes (${count(changes, 'create')} creates, ${count(changes, 'edit')} edits, ${count(changes, 'delete')} deletes) over 2 local + 3 cloudflare tunnels; Cloudflare calls ${describeRoutes(seen.byRoute)}`,
@@ -123,6 +134,15 @@ export const churn: Scenario = {
     }
   },
 };
+
+async function reconcileStats(stage: Stage): Promise<{ count: number; seconds: number; cpu: number; at: number }> {
+  return {
+    count: await stage.op.metric('cloudflare_operator_reconcile_duration_seconds_count', 'controller="tunnel"'),
+    seconds: await stage.op.metric('cloudflare_operator_reconcile_duration_seconds_sum', 'controller="tunnel"'),
+    cpu: stage.op.cpuSeconds(),
+    at: performance.now(),
+  };
+}
 
 const count = (changes: Change[], kind: Change['kind']): number => changes.filter((c) => c.kind === kind).length;
 
