@@ -135,10 +135,19 @@ export const churn: Scenario = {
   },
 };
 
-async function reconcileStats(stage: Stage): Promise<{ count: number; seconds: number; cpu: number; at: number }> {
+async function reconcileStats(stage: Stage): Promise<{
+  count: number;
+  seconds: number;
+  apiCount: number;
+  apiSeconds: number;
+  cpu: number;
+  at: number;
+}> {
   return {
     count: await stage.op.metric('cloudflare_operator_reconcile_duration_seconds_count', 'controller="tunnel"'),
     seconds: await stage.op.metric('cloudflare_operator_reconcile_duration_seconds_sum', 'controller="tunnel"'),
+    apiCount: await stage.op.metric('cloudflare_api_call_duration_seconds_count'),
+    apiSeconds: await stage.op.metric('cloudflare_api_call_duration_seconds_sum'),
     cpu: stage.op.cpuSeconds(),
     at: performance.now(),
   };
