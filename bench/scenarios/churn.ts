@@ -109,6 +109,8 @@ export const churn: Scenario = {
       r.add(s, 'Cloudflare calls per change', seen.calls.total / Math.max(1, changes.length), 'calls');
       r.add(s, 'Tunnel reconciles per change', reconciles / Math.max(1, changes.length), 'reconciles');
       r.add(s, 'mean reconcile duration', ((after.seconds - before.seconds) / Math.max(1, reconciles)) * 1000, 'ms');
+      const apiMs = ((after.apiSeconds - before.apiSeconds) / Math.max(1, after.apiCount - before.apiCount)) * 1000;
+      r.add(s, 'mean Cloudflare call duration (after the client-side rate limiter)', apiMs, 'ms');
       r.add(
         s,
         'operator CPU per wall-clock second',
