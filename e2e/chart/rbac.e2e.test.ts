@@ -3,14 +3,12 @@
 // Tunnel through its whole life. A missing RBAC rule fails this test.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
 import { DEPLOYMENT, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
 import type { ResourceType } from '../../src/runtime/kube-client.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
-import { serviceAccountKubeconfig } from '../support/service-account.js';
 import { helm } from '../support/tools.js';
 import { SERVICE, serviceObject, waitForRoute, waitForServiceEvent } from '../services/support.js';
 import {
@@ -25,10 +23,8 @@ import {
   waitForCondition,
   waitGone,
 } from '../tunnel/support.js';
+import { CHART, FULLNAME, RELEASE, chartKubeconfig, installChart } from './support.js';
 
-const chart = resolve(dirname(fileURLToPath(import.meta.url)), '../../charts/cloudflare-operator');
-const RELEASE = 'cfo';
-const FULLNAME = 'cfo-cloudflare-operator';
 const CLUSTER_ROLE: ResourceType = {
   group: 'rbac.authorization.k8s.io',
   version: 'v1',
@@ -50,7 +46,6 @@ let appNs: TestNamespace;
 let tmp: string;
 let op: OperatorProcess | undefined;
 
-/** A kubeconfig that authenticates with a TokenRequest token of the chart's ServiceAccount. */
 beforeAll(async () => {
   tmp = await mkdtemp(join(tmpdir(), 'chart-e2e-'));
   emulator = await startEmulator();
@@ -69,33 +64,23 @@ afterAll(async () => {
 
 describe('the Helm chart', () => {
   it('installs with --wait into a namespace that enforces the restricted PodSecurity profile', async () => {
-    const install = await helm([
-      'install',
-      RELEASE,
-      chart,
-      '--namespace',
-      opNs.name,
-      '--set',
-      'ownerId=e2e-chart',
-      '--set',
-      `cloudflare.apiBaseUrl=${emulator.apiBaseUrl}`,
-      '--wait',
-      '--timeout',
-      '2m',
-    ]);
+    const install = await installChart(opNs.name, {
+      ownerId: 'e2e-chart',
+      'cloudflare.apiBaseUrl': emulator.apiBaseUrl,
+    });
     expect(install.stderr).not.toMatch(/error/i);
     expect(install.code).toBe(0);
   });
 
   it('refuses values that break its schema', async () => {
     // 33 characters: one more than the ownership code's limit (src/api/patterns.ts).
-    const refused = await helm(['template', RELEASE, chart, '--set', `ownerId=${'a'.repeat(33)}`]);
+    const refused = await helm(['template', RELEASE, CHART, '--set', `ownerId=${'a'.repeat(33)}`]);
     expect(refused.code).not.toBe(0);
     expect(refused.stderr).toContain('ownerId');
   });
 
   it("gives the operator, under its ServiceAccount's token, every permission a Tunnel's life needs", async () => {
-    const kubeconfig = await serviceAccountKubeconfig(opNs.name, FULLNAME, tmp);
+    const kubeconfig = await chartKubeconfig(opNs.name, tmp);
     op = new OperatorProcess(opNs.name, emulator.apiBaseUrl, {
       KUBECONFIG: kubeconfig,
       OWNER_ID: 'e2e-chart',
@@ -133,7 +118,7 @@ describe('the Helm chart', () => {
     const upgrade = await helm([
       'upgrade',
       RELEASE,
-      chart,
+      CHART,
       '-n',
       opNs.name,
       '--reuse-values',

@@ -24,6 +24,8 @@ export interface ClusterOptions {
   workDir: string;
   /** Number of kwok fake nodes (default 1). */
   nodes?: number;
+  /** An audit Policy file: kube-apiserver then logs what it selects to `<workDir>/logs/audit.log` (benchmarks). */
+  auditPolicyFile?: string;
 }
 
 export interface RunningCluster {
@@ -91,8 +93,14 @@ function etcdArgs(workDir: string, ports: Ports): string[] {
   ];
 }
 
-function apiserverArgs(workDir: string, pki: ClusterPki, ports: Ports): string[] {
+function auditArgs(workDir: string, policyFile: string | undefined): string[] {
+  if (!policyFile) return [];
+  return [`--audit-policy-file=${policyFile}`, `--audit-log-path=${join(workDir, 'logs', 'audit.log')}`];
+}
+
+function apiserverArgs(workDir: string, pki: ClusterPki, ports: Ports, auditPolicyFile?: string): string[] {
   return [
+    ...auditArgs(workDir, auditPolicyFile),
     `--etcd-servers=http://127.0.0.1:${ports.etcdClient}`,
     '--bind-address=127.0.0.1',
     '--advertise-address=127.0.0.1',
@@ -177,7 +185,7 @@ export type { ManagedProcess };
 
 /** Starts a cluster and resolves once the API server is ready and every fake node is Ready. */
 export async function startCluster(options: ClusterOptions): Promise<RunningCluster> {
-  const { binDir, stagesDir, workDir, nodes = 1 } = options;
+  const { binDir, stagesDir, workDir, nodes = 1, auditPolicyFile } = options;
   const logDir = join(workDir, 'logs');
   const pkiDir = join(workDir, 'pki');
   await mkdir(logDir, { recursive: true });
@@ -215,7 +223,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       const apiserver = startProcess(
         'kube-apiserver',
         bin('kube-apiserver'),
-        apiserverArgs(workDir, pki, ports),
+        apiserverArgs(workDir, pki, ports, auditPolicyFile),
         logDir,
       );
       processes.set('kube-apiserver', apiserver);

@@ -21,7 +21,9 @@ async function main(): Promise<void> {
   const workDir = resolve(process.argv[2] ?? '');
   if (!process.argv[2]) throw new Error('usage: daemon.ts WORK_DIR');
   const nodes = Number(process.env.CLUSTER_NODES ?? '1');
-  const cluster: RunningCluster = await startCluster({ ...(await clusterBinaries()), workDir, nodes });
+  // CLUSTER_AUDIT_POLICY: an audit Policy file for kube-apiserver (the benchmarks count the operator's requests).
+  const auditPolicyFile = process.env.CLUSTER_AUDIT_POLICY || undefined;
+  const cluster: RunningCluster = await startCluster({ ...(await clusterBinaries()), workDir, nodes, auditPolicyFile });
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> => (stopping ??= cluster.stop().finally(() => process.exit(0)));

@@ -32,10 +32,18 @@ export class OperatorProcess {
   private readonly exited: Promise<void>;
   private alive = true;
 
-  /** `env` overrides the defaults below (e.g. another KUBECONFIG, leader election on). */
-  constructor(operatorNamespace: string, apiBaseUrl: string, env: NodeJS.ProcessEnv = {}) {
+  /**
+   * `env` overrides the defaults below (e.g. another KUBECONFIG, leader election on); `nodeArgs` what node runs
+   * (default: src/main.ts through tsx; the benchmarks run the built dist/main.js).
+   */
+  constructor(
+    operatorNamespace: string,
+    apiBaseUrl: string,
+    env: NodeJS.ProcessEnv = {},
     // node --import tsx, not the tsx CLI: the CLI forks a second process that a SIGKILL would orphan.
-    this.child = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'main.ts')], {
+    nodeArgs: string[] = ['--import', 'tsx', join(root, 'src', 'main.ts')],
+  ) {
+    this.child = spawn(process.execPath, nodeArgs, {
       cwd: root,
       env: {
         ...process.env,
@@ -62,6 +70,11 @@ export class OperatorProcess {
     });
     this.child.stderr?.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.exited = new Promise((done) => this.child.on('exit', () => ((this.alive = false), done())));
+  }
+
+  /** The operator's process ID (for its RSS and CPU time in /proc). */
+  get pid(): number | undefined {
+    return this.child.pid;
   }
 
   readonly gone = (): string | undefined => (this.alive ? undefined : `operator exited: ${this.stderr.join('')}`);
