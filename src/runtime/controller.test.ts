@@ -236,9 +236,10 @@ describe('Controller coalescing', () => {
 
   it.each([
     [0, undefined],
-    [50, { quietMs: 50, maxWaitMs: 1000 }],
-    [200, { quietMs: 200, maxWaitMs: 4000 }],
-  ])('coalesceWindow(%i ms): quiet for the window, at most max(1 s, 20 × window)', (windowMs, expected) => {
+    [50, { quietMs: 50, maxWaitMs: 5000 }],
+    [200, { quietMs: 200, maxWaitMs: 5000 }],
+    [400, { quietMs: 400, maxWaitMs: 8000 }],
+  ])('coalesceWindow(%i ms): quiet for the window, at most max(5 s, 20 × window)', (windowMs, expected) => {
     expect(coalesceWindow(windowMs)).toEqual(expected);
   });
 });

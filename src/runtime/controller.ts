@@ -61,13 +61,13 @@ export interface CoalesceOptions {
 }
 
 /** The longest a coalesced key waits is the larger of this and MAX_WAIT_FACTOR × the window. */
-const MIN_MAX_WAIT_MS = 1000;
+const MIN_MAX_WAIT_MS = 5000;
 const MAX_WAIT_FACTOR = 20;
 
 /**
  * The coalescing for a window (`--coalesce-window`): a key is queued once its changes have paused for the
- * window, and at the latest max(1 s, 20 × window) after the first of them, so that a steady trickle of changes
- * still reconciles regularly. 0 disables coalescing.
+ * window, and at the latest max(5 s, 20 × window) after the first of them: a burst that a client sends over a few
+ * seconds is one reconcile, and a steady trickle of changes still reconciles every few seconds. 0 disables it.
  */
 export function coalesceWindow(windowMs: number): CoalesceOptions | undefined {
   if (windowMs <= 0) return undefined;

@@ -6,6 +6,7 @@ import type { TunnelConfiguration } from '../../src/cloudflare/index.js';
 import { ACCOUNT_ID, callsTo, harness, useEmulator } from './support.js';
 
 const PUT = 'PUT /accounts/:account_id/cfd_tunnel/:tunnel_id/configurations';
+const GET = 'GET /accounts/:account_id/cfd_tunnel/:tunnel_id/configurations';
 const wanted: TunnelConfiguration = {
   ingress: [
     {
@@ -28,8 +29,8 @@ describe('syncRemoteConfig', () => {
       configSource: 'cloudflare',
     });
     const pushes = pushedConfigs();
-    const sync = () =>
-      syncRemoteConfig({ gateway, accountId: ACCOUNT_ID, tunnelId: tunnel.id, wanted, pushes, key: 'k' });
+    const sync = (config: TunnelConfiguration = wanted) =>
+      syncRemoteConfig({ gateway, accountId: ACCOUNT_ID, tunnelId: tunnel.id, wanted: config, pushes, key: 'k' });
     return { gateway, tunnel, sync };
   }
 
@@ -49,5 +50,16 @@ describe('syncRemoteConfig', () => {
     expect(await sync()).toBe(3);
     expect(await sync()).toBeUndefined();
     expect(await callsTo(emulator(), PUT)).toBe(3);
+  });
+
+  it('a configuration changed since the last push is PUT without reading it first', async () => {
+    const { sync } = await setUp();
+    await sync();
+    await emulator().control.clearCalls();
+    const changed: TunnelConfiguration = {
+      ingress: [{ hostname: 'b.example.com', service: 'http://b:80' }, { service: 'http_status:404' }],
+    };
+    expect(await sync(changed)).toBe(2);
+    expect([await callsTo(emulator(), GET), await callsTo(emulator(), PUT)]).toEqual([0, 1]);
   });
 });

@@ -40,14 +40,21 @@ export interface RemoteConfigInput {
   key: string;
 }
 
-/** Reads the configuration and PUTs ours if it differs; the new version, or undefined when nothing was written. */
+/**
+ * PUTs ours if Cloudflare's differs; the new version, or undefined when nothing was written. When what we want
+ * changed since our last push, it is PUT at once (reading first would cost a call and change nothing); otherwise
+ * the configuration is read to check nobody else wrote it.
+ */
 export async function syncRemoteConfig(input: RemoteConfigInput): Promise<number | undefined> {
   const { gateway, accountId, tunnelId, wanted, pushes, key } = input;
   const wantedHash = hash(wanted);
-  const current = await gateway.getTunnelConfiguration(accountId, tunnelId);
-  if (remoteConfigUpToDate(wanted, wantedHash, current, pushes.get(key))) {
-    pushes.set(key, { hash: wantedHash, version: current.version });
-    return undefined;
+  const pushed = pushes.get(key);
+  if (!pushed || pushed.hash === wantedHash) {
+    const current = await gateway.getTunnelConfiguration(accountId, tunnelId);
+    if (remoteConfigUpToDate(wanted, wantedHash, current, pushed)) {
+      pushes.set(key, { hash: wantedHash, version: current.version });
+      return undefined;
+    }
   }
   const written = await gateway.putTunnelConfiguration(accountId, tunnelId, wanted);
   pushes.set(key, { hash: wantedHash, version: written.version });
