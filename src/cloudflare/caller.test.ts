@@ -1,5 +1,6 @@
 import { APIConnectionTimeoutError, BadRequestError, InternalServerError, RateLimitError } from 'cloudflare';
 import { createCaller, type CallOptions, type SdkPromise } from './caller.js';
+import { FakeClock, flushPromises } from '../runtime/testing/fake-clock.js';
 import { InstantClock } from '../runtime/testing/instant-clock.js';
 import { CloudflareApiError } from './errors.js';
 import type { CallObservation } from './metrics.js';
@@ -72,6 +73,33 @@ describe('createCaller', () => {
     ];
     await expect(call('op', {}, () => sdk(outcomes.shift()!))).resolves.toBe('ok');
     expect(clock.delays).toEqual([2000]);
+  });
+
+  it('sends the next attempt only after the backoff has elapsed', async () => {
+    const clock = new FakeClock(0);
+    const call = createCaller({
+      clock,
+      random: () => 0,
+      limiter: unlimited,
+      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 10_000 },
+      timeoutMs: 1,
+      metrics: { observeCall: () => undefined },
+      logger: undefined,
+      scrub: (t) => t,
+    });
+    const outcomes = [{ error: new InternalServerError(503, undefined, 'busy', h()) }, { value: 'ok' }];
+    let attempts = 0;
+    const result = call('op', {}, () => {
+      attempts++;
+      return sdk(outcomes.shift()!);
+    });
+    await flushPromises();
+    expect(attempts).toBe(1);
+    await clock.advance(49); // backoff for the first failure: 50 ms at random 0
+    expect(attempts).toBe(1);
+    await clock.advance(1);
+    expect(attempts).toBe(2);
+    await expect(result).resolves.toBe('ok');
   });
 
   it('does not retry a validation error and throws it typed', async () => {
