@@ -77,6 +77,24 @@ describe('applyInChunks', () => {
     ]);
   });
 
+  it('replays every refused chunk, not only the first', async () => {
+    const singles: string[] = [];
+    const result = await applyInChunks(batchOf(0, 0, 4), 2, {
+      batch: () => Promise.reject(apiError('invalid')),
+      single: (op) => {
+        singles.push(label(op));
+        return Promise.resolve();
+      },
+    });
+    expect(singles).toEqual([
+      'post h0.example.com',
+      'post h1.example.com',
+      'post h2.example.com',
+      'post h3.example.com',
+    ]);
+    expect(result).toEqual({ applied: 4, failures: [], batches: 2, fallbacks: 2 });
+  });
+
   it('records a conflict on a single record as a failure', async () => {
     const result = await applyInChunks(batchOf(0, 0, 1), 10, {
       batch: () => Promise.reject(apiError('conflict')),

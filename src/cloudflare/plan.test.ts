@@ -116,6 +116,37 @@ describe('planDns', () => {
       true,
       { ...none, conflicts: ['a.example.com unmanaged'] },
     ],
+    [
+      'foreign CNAME, adoptUnmanaged → still a conflict (never adopted)',
+      [rec('a.example.com', { comment: 'cloudflare-operator owner=c2 tunnel=Tunnel/ns/web' })],
+      [want('a.example.com')],
+      true,
+      { ...none, conflicts: ['a.example.com foreignOwner'] },
+    ],
+    [
+      'two unmanaged records, adoptUnmanaged → conflict (adoption takes exactly one)',
+      [
+        rec('a.example.com', { comment: 'manual' }),
+        rec('a.example.com', { type: 'TXT', content: 'x', comment: 'manual' }),
+      ],
+      [want('a.example.com')],
+      true,
+      { ...none, conflicts: ['a.example.com unmanaged'] },
+    ],
+    [
+      'ours and an unmanaged CNAME, adoptUnmanaged → conflict, nothing adopted',
+      [rec('a.example.com'), rec('a.example.com', { comment: 'manual' })],
+      [want('a.example.com')],
+      true,
+      { ...none, conflicts: ['a.example.com unmanaged'] },
+    ],
+    [
+      'ours twice at one name → the duplicate is deleted',
+      [rec('a.example.com'), rec('a.example.com')],
+      [want('a.example.com')],
+      false,
+      { ...none, deletes: ['a.example.com CNAME'] },
+    ],
     ['unmanaged, not wanted → nothing', [rec('a.example.com', { comment: 'manual' })], [], true, none],
     [
       'wanted twice → first by content wins',
