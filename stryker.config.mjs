@@ -26,7 +26,8 @@ export default {
   incremental: true,
   incrementalFile: 'reports/stryker-incremental.json',
   concurrency: 1,
-  timeoutMS: 10000,
+  // Added to the time the tests took unmutated: a mutant that hangs (an await dropped) is a timeout, i.e. killed.
+  timeoutMS: 3000,
   reporters: ['clear-text', 'progress', 'html'],
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   thresholds: { high: 90, low: 80, break: null },

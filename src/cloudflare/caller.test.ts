@@ -102,6 +102,32 @@ describe('createCaller', () => {
     await expect(result).resolves.toBe('ok');
   });
 
+  it('reports how long the rate limiter held a call, and nothing when it did not', async () => {
+    const clock = new InstantClock(1_000);
+    const waits: number[] = [];
+    const observations: CallObservation[] = [];
+    let hold = 0;
+    const call = createCaller({
+      clock,
+      random: () => 0,
+      limiter: { acquire: () => Promise.resolve(clock.advance(hold)) },
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+      timeoutMs: 1,
+      metrics: { observeCall: (o) => observations.push(o), observeRateLimitWait: (_op, ms) => waits.push(ms) },
+      logger: undefined,
+      scrub: (t) => t,
+    });
+    await call('op', {}, () => sdk({ value: 1 }));
+    expect(waits).toEqual([]);
+    hold = 250;
+    await call('op', {}, () => {
+      clock.advance(40); // the request itself takes 40 ms
+      return sdk({ value: 2 });
+    });
+    expect(waits).toEqual([250]);
+    expect(observations.map((o) => o.durationMs)).toEqual([0, 40]); // from the start of the request, not the queue
+  });
+
   it('does not retry a validation error and throws it typed', async () => {
     const { call, clock } = setup();
     let calls = 0;

@@ -1,5 +1,5 @@
 import { ownerComment, type RecordOwner } from './ownership.js';
-import { hasChanges, planDns, planToBatch, type DnsPlan } from './plan.js';
+import { hasChanges, planDns, planToBatch, recordNeedsUpdate, type DnsPlan } from './plan.js';
 import { tunnelCname } from './records.js';
 import type { DnsRecord } from './types.js';
 
@@ -186,6 +186,81 @@ describe('planDns', () => {
   it('refuses a desired record that does not carry our marker', () => {
     const stray = { ...want('a.example.com'), comment: ownerComment(SIBLING) };
     expect(() => planDns({ current: [], desired: [stray], owner: OWNER })).toThrow(/comment/);
+  });
+});
+
+describe('recordNeedsUpdate', () => {
+  const current = rec('a.example.com');
+  it.each<[string, Partial<DnsRecord>, boolean]>([
+    ['equal', {}, false],
+    ['content differs only in case and trailing dot', { content: 'T1.cfargotunnel.com.' }, false],
+    ['type differs', { type: 'A' }, true],
+    ['content differs', { content: 't2.cfargotunnel.com' }, true],
+    ['proxied differs', { proxied: false }, true],
+    ['ttl differs', { ttl: 300 }, true],
+    ['comment differs', { comment: 'manual' }, true],
+    ['comment missing', { comment: undefined }, true],
+  ])('%s', (_label, change, expected) => {
+    expect(recordNeedsUpdate({ ...current, ...change }, want('a.example.com'))).toBe(expected);
+  });
+});
+
+describe('hasChanges', () => {
+  const r = rec('a.example.com');
+  it.each<[string, DnsPlan, boolean]>([
+    ['nothing', { creates: [], updates: [], deletes: [], conflicts: [] }, false],
+    ['a create', { creates: [want('a.example.com')], updates: [], deletes: [], conflicts: [] }, true],
+    [
+      'an update',
+      {
+        creates: [],
+        updates: [{ current: r, desired: want('a.example.com'), adopt: false }],
+        deletes: [],
+        conflicts: [],
+      },
+      true,
+    ],
+    ['a delete', { creates: [], updates: [], deletes: [r], conflicts: [] }, true],
+  ])('%s', (_label, plan, expected) => {
+    expect(hasChanges(plan)).toBe(expected);
+  });
+});
+
+describe('planDns output order', () => {
+  it('sorts updates by name and conflicts by name, then content', () => {
+    const plan = planDns({
+      current: [
+        rec('b.example.com', { ttl: 300 }),
+        rec('a.example.com', { ttl: 300 }),
+        rec('c.example.com', { comment: 'manual' }),
+      ],
+      desired: [
+        want('c.example.com', 'z'),
+        want('b.example.com'),
+        want('a.example.com'),
+        want('d.example.com', 'y'),
+        want('d.example.com', 'x'),
+      ],
+      owner: OWNER,
+    });
+    expect(plan.updates.map((u) => u.current.name)).toEqual(['a.example.com', 'b.example.com']);
+    expect(plan.conflicts.map((c) => [c.name, c.desired.content])).toEqual([
+      ['c.example.com', 'z.cfargotunnel.com'],
+      ['d.example.com', 'y.cfargotunnel.com'],
+    ]);
+  });
+
+  it('sorts deletes at one name by type, then ID', () => {
+    const plan = planDns({
+      current: [
+        rec('a.example.com', { id: 'r-txt', type: 'TXT', content: 'x' }),
+        rec('a.example.com', { id: 'r-a2', type: 'A', content: '192.0.2.2' }),
+        rec('a.example.com', { id: 'r-a1', type: 'A', content: '192.0.2.1' }),
+      ],
+      desired: [],
+      owner: OWNER,
+    });
+    expect(plan.deletes.map((d) => d.id)).toEqual(['r-a1', 'r-a2', 'r-txt']);
   });
 });
 
