@@ -1,3 +1,4 @@
+import type { Logger } from 'winston';
 import { APIConnectionTimeoutError, BadRequestError, InternalServerError, RateLimitError } from 'cloudflare';
 import { createCaller, type CallOptions, type SdkPromise } from './caller.js';
 import { FakeClock, flushPromises } from '../runtime/testing/fake-clock.js';
@@ -126,6 +127,35 @@ describe('createCaller', () => {
     });
     expect(waits).toEqual([250]);
     expect(observations.map((o) => o.durationMs)).toEqual([0, 40]); // from the start of the request, not the queue
+  });
+
+  it('logs each attempt and each retry at debug level, with the call context', async () => {
+    const logged: [string, unknown][] = [];
+    const logger = { debug: (message: string, meta: unknown) => logged.push([message, meta]) } as unknown as Logger;
+    const clock = new InstantClock(1_000);
+    const call = createCaller({
+      clock,
+      random: () => 0,
+      limiter: unlimited,
+      retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 10_000 },
+      timeoutMs: 1,
+      metrics: { observeCall: () => undefined },
+      logger,
+      scrub: (t) => t,
+    });
+    const outcomes = [{ error: new InternalServerError(503, undefined, 'busy', h()) }, { value: 'ok' }];
+    await call('zones.list', { zone: 'z1' }, () => sdk(outcomes.shift()!));
+    expect(logged).toEqual([
+      [
+        'cloudflare call',
+        { zone: 'z1', operation: 'zones.list', outcome: 'transient', status: 503, durationMs: 0, attempt: 1 },
+      ],
+      ['cloudflare call will be retried', { operation: 'zones.list', attempt: 1, delayMs: 50, kind: 'transient' }],
+      [
+        'cloudflare call',
+        { zone: 'z1', operation: 'zones.list', outcome: 'success', status: 200, durationMs: 0, attempt: 2 },
+      ],
+    ]);
   });
 
   it('does not retry a validation error and throws it typed', async () => {

@@ -253,14 +253,23 @@ describe('planDns output order', () => {
   it('sorts deletes at one name by type, then ID', () => {
     const plan = planDns({
       current: [
-        rec('a.example.com', { id: 'r-txt', type: 'TXT', content: 'x' }),
         rec('a.example.com', { id: 'r-a2', type: 'A', content: '192.0.2.2' }),
+        rec('a.example.com', { id: 'r-txt', type: 'TXT', content: 'x' }),
         rec('a.example.com', { id: 'r-a1', type: 'A', content: '192.0.2.1' }),
       ],
       desired: [],
       owner: OWNER,
     });
     expect(plan.deletes.map((d) => d.id)).toEqual(['r-a1', 'r-a2', 'r-txt']);
+  });
+
+  it('sorts deletes by name before ID', () => {
+    const plan = planDns({
+      current: [rec('a.example.com', { id: 'r-z' }), rec('b.example.com', { id: 'r-a' })],
+      desired: [],
+      owner: OWNER,
+    });
+    expect(plan.deletes.map((d) => d.name)).toEqual(['a.example.com', 'b.example.com']);
   });
 });
 
