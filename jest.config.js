@@ -8,13 +8,15 @@ const common = {
   testEnvironment: 'node',
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
 };
+const shortTimeout = { setupFilesAfterEnv: ['<rootDir>/jest.short-timeout.js'] };
 
 export default {
-  // A project-level testTimeout is ignored by jest; e2e tests need minutes, unit tests finish in milliseconds.
+  // A project-level testTimeout is ignored by jest; e2e tests need minutes (this root default), unit and
+  // contract tests finish in milliseconds and get 10 s from jest.short-timeout.js, so a hung test fails fast.
   testTimeout: 120000,
   projects: [
-    { ...common, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
-    { ...common, displayName: 'contract', testMatch: ['<rootDir>/test/**/*.test.ts'] },
+    { ...common, ...shortTimeout, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
+    { ...common, ...shortTimeout, displayName: 'contract', testMatch: ['<rootDir>/test/**/*.test.ts'] },
     {
       ...common,
       displayName: 'e2e',

@@ -31,8 +31,10 @@ any_missing() {
 
 log() { echo "[cluster-build] $*" >&2; }
 
-# The pinned Go release. A go >= 1.21 on PATH fetches it itself (GOTOOLCHAIN); with no go, or an older one,
-# take the toolchain module straight from the Go module proxy, which publishes every release as a zip.
+# The pinned Go release. A go >= 1.21 on PATH fetches it itself (GOTOOLCHAIN), checked against the Go checksum
+# database; with no go, or an older one, take the toolchain module straight from the Go module proxy, which
+# publishes every release as a zip. Its sha256 is pinned in versions.env; fetch-zip.mjs checks it and extracts
+# with Node.js alone (a bare Debian has neither unzip nor python3).
 go_minor() { go env GOVERSION 2>/dev/null | sed -nE 's/^go1\.([0-9]+).*/\1/p'; }
 if ! command -v go >/dev/null 2>&1 || [[ "$(go_minor)" -lt 21 ]]; then
   toolchain="${XDG_CACHE_HOME:-$HOME/.cache}/cloudflare-operator/go${GO_VERSION}"
@@ -40,13 +42,16 @@ if ! command -v go >/dev/null 2>&1 || [[ "$(go_minor)" -lt 21 ]]; then
     proxy="${GOPROXY:-https://proxy.golang.org}"; proxy="${proxy%%,*}"
     arch="$(uname -m)"; case "$arch" in x86_64) arch=amd64 ;; aarch64) arch=arm64 ;; esac
     version="v0.0.1-go${GO_VERSION}.linux-${arch}"
+    sha_var="GO_TOOLCHAIN_SHA256_${arch^^}"
+    if [[ -z "${!sha_var:-}" ]]; then
+      log "no sha256 pinned for golang.org/toolchain@${version}: set ${sha_var} in e2e/cluster/versions.env"
+      log "(sha256sum of the zip that \`go mod download -json golang.org/toolchain@${version}\` verifies), or put go >= 1.21 on PATH"
+      exit 1
+    fi
     log "installing Go ${GO_VERSION} from the module proxy (golang.org/toolchain@${version})"
-    tmp_go="$(mktemp -d)"
-    curl -fsSL -o "$tmp_go/go.zip" "${proxy}/golang.org/toolchain/@v/${version}.zip"
-    (cd "$tmp_go" && { unzip -q go.zip || python3 -m zipfile -e go.zip .; })
-    chmod +x "$tmp_go/golang.org/toolchain@${version}/bin/"* "$tmp_go/golang.org/toolchain@${version}/pkg/tool/"*/*
-    mkdir -p "$(dirname "$toolchain")" && rm -rf "$toolchain"
-    mv "$tmp_go/golang.org/toolchain@${version}" "$toolchain" && rm -rf "$tmp_go"
+    node "$here/fetch-zip.mjs" "${proxy}/golang.org/toolchain/@v/${version}.zip" "${!sha_var}" \
+      "golang.org/toolchain@${version}/" "$toolchain"
+    chmod +x "$toolchain/bin/"* "$toolchain/pkg/tool/"*/*
   fi
   export PATH="$toolchain/bin:$PATH"
 fi

@@ -1,23 +1,43 @@
 // Finds the real `cloudflared` binary used to validate rendered configs and to check rule matching.
 // Order: $CLOUDFLARED, `cloudflared` on PATH, ../shared/bin/cloudflared (beside the project), then the
-// pinned release downloaded into the user's cache where the internet is reachable.
+// pinned release downloaded into the user's cache where the internet is reachable. A download is checked
+// against a pinned sha256 (CLOUDFLARED_SHA256_<ARCH> in versions.env, or $CLOUDFLARED_SHA256) before anything
+// is written; without one it is refused. Nothing is ever written into the working directory.
 import { execFile } from 'node:child_process';
-import { chmod, mkdir, rename, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { chmod, mkdir, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { delimiter, dirname, join, resolve } from 'node:path';
+import { delimiter, dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
+function versionsEnv(): string {
+  return readFileSync(join(projectRoot, 'e2e/cluster/versions.env'), 'utf8');
+}
+
 /** The cloudflared release the project pins, from e2e/cluster/versions.env. */
 export function pinnedCloudflaredVersion(): string {
-  const env = readFileSync(join(projectRoot, 'e2e/cluster/versions.env'), 'utf8');
-  const match = /^CLOUDFLARED_VERSION=(\S+)$/m.exec(env);
+  const match = /^CLOUDFLARED_VERSION=(\S+)$/m.exec(versionsEnv());
   if (!match?.[1]) throw new Error('CLOUDFLARED_VERSION is missing from e2e/cluster/versions.env');
   return match[1];
+}
+
+/** The sha256 the release binary for `arch` must have: $CLOUDFLARED_SHA256, else versions.env; undefined if none. */
+export function pinnedCloudflaredSha256(arch: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (env.CLOUDFLARED_SHA256) return env.CLOUDFLARED_SHA256.toLowerCase();
+  const match = new RegExp(`^CLOUDFLARED_SHA256_${arch.toUpperCase()}=([0-9a-fA-F]{64})$`, 'm').exec(versionsEnv());
+  return match?.[1]?.toLowerCase();
+}
+
+/** `$XDG_CACHE_HOME/cloudflare-operator`; a relative or empty XDG_CACHE_HOME is ignored, as the XDG spec says. */
+export function cacheDirectory(env: NodeJS.ProcessEnv = process.env): string {
+  const xdg = env.XDG_CACHE_HOME;
+  const base = xdg && isAbsolute(xdg) ? xdg : join(homedir(), '.cache');
+  return join(base, 'cloudflare-operator');
 }
 
 async function works(path: string): Promise<boolean> {
@@ -29,38 +49,67 @@ async function works(path: string): Promise<boolean> {
   }
 }
 
-function candidates(env: NodeJS.ProcessEnv): string[] {
+export interface LookupOptions {
+  /** Default: ../shared/bin/cloudflared beside the project. */
+  sharedBinary?: string;
+  /** Default: global fetch. */
+  fetch?: typeof fetch;
+}
+
+function candidates(env: NodeJS.ProcessEnv, options: LookupOptions): string[] {
   const list: string[] = [];
   if (env.CLOUDFLARED) list.push(env.CLOUDFLARED);
-  for (const dir of (env.PATH ?? '').split(delimiter).filter(Boolean)) list.push(join(dir, 'cloudflared'));
-  list.push(resolve(projectRoot, '../shared/bin/cloudflared'));
+  for (const dir of (env.PATH ?? '').split(delimiter).filter(isAbsolute)) list.push(join(dir, 'cloudflared'));
+  list.push(options.sharedBinary ?? resolve(projectRoot, '../shared/bin/cloudflared'));
   return list;
 }
 
-async function download(version: string, cacheDir: string): Promise<string> {
-  const target = join(cacheDir, `cloudflared-${version}`);
+/** Downloads the release into `cacheDir` once; the bytes must match `sha256` before anything is written. */
+export async function downloadCloudflared(
+  version: string,
+  cacheDir: string,
+  options: { arch: string; sha256: string | undefined; fetch?: typeof fetch },
+): Promise<string> {
+  const target = join(cacheDir, `cloudflared-${version}-${options.arch}`);
   if (existsSync(target)) return target;
-  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
-  const url = `https://github.com/cloudflare/cloudflared/releases/download/${version}/cloudflared-linux-${arch}`;
-  const response = await fetch(url, { signal: AbortSignal.timeout(60_000) });
+  if (!options.sha256) {
+    throw new Error(
+      `no sha256 pinned for cloudflared ${version} linux-${options.arch}: set CLOUDFLARED_SHA256_${options.arch.toUpperCase()} ` +
+        'in e2e/cluster/versions.env (from the release notes) or CLOUDFLARED_SHA256',
+    );
+  }
+  const url = `https://github.com/cloudflare/cloudflared/releases/download/${version}/cloudflared-linux-${options.arch}`;
+  const response = await (options.fetch ?? fetch)(url, { signal: AbortSignal.timeout(60_000) });
   if (!response.ok) throw new Error(`GET ${url}: HTTP ${response.status}`);
+  const body = Buffer.from(await response.arrayBuffer());
+  const actual = createHash('sha256').update(body).digest('hex');
+  if (actual !== options.sha256) throw new Error(`GET ${url}: sha256 ${actual}, expected ${options.sha256}`);
   await mkdir(cacheDir, { recursive: true });
-  await writeFile(`${target}.tmp`, Buffer.from(await response.arrayBuffer()));
-  await chmod(`${target}.tmp`, 0o755);
-  await rename(`${target}.tmp`, target);
+  const partial = `${target}.partial-${process.pid}`;
+  try {
+    await writeFile(partial, body, { mode: 0o755 });
+    await chmod(partial, 0o755);
+    await rename(partial, target);
+  } finally {
+    await rm(partial, { force: true });
+  }
   return target;
 }
 
 /** Returns the path of a working cloudflared binary, or throws an error that says where it looked. */
-export async function findCloudflared(env: NodeJS.ProcessEnv = process.env): Promise<string> {
-  const tried = candidates(env);
+export async function findCloudflared(
+  env: NodeJS.ProcessEnv = process.env,
+  options: LookupOptions = {},
+): Promise<string> {
+  const tried = candidates(env, options);
   for (const path of tried) {
     if (existsSync(path) && (await works(path))) return path;
   }
   const version = pinnedCloudflaredVersion();
-  const cacheDir = join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'cloudflare-operator');
+  const arch = process.arch === 'arm64' ? 'arm64' : 'amd64';
   try {
-    const downloaded = await download(version, cacheDir);
+    const sha256 = pinnedCloudflaredSha256(arch, env);
+    const downloaded = await downloadCloudflared(version, cacheDirectory(env), { arch, sha256, fetch: options.fetch });
     if (await works(downloaded)) return downloaded;
     throw new Error(`${downloaded} does not run`);
   } catch (error) {

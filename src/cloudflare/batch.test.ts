@@ -39,7 +39,12 @@ describe('chunkBatch', () => {
     expect(chunks.every((c) => c.posts.length <= limit)).toBe(true);
   });
 
+  it('accepts a limit of one operation per chunk', () => {
+    expect(chunkBatch(batchOf(1, 0, 1), 1)).toHaveLength(2);
+  });
+
   it('refuses a useless limit', () => {
+    expect(() => chunkBatch(batchOf(1, 0, 0), 0)).toThrow('batch limit must be a positive integer');
     expect(() => chunkBatch(batchOf(1, 0, 0), 0)).toThrow(RangeError);
   });
 });
@@ -74,6 +79,46 @@ describe('applyInChunks', () => {
     expect(result.fallbacks).toBe(1);
     expect(result.failures.map((f) => [label(f.operation), f.error.kind])).toEqual([
       ['post h1.example.com', 'invalid'],
+    ]);
+  });
+
+  it('replays every refused chunk, not only the first', async () => {
+    const singles: string[] = [];
+    const result = await applyInChunks(batchOf(0, 0, 4), 2, {
+      batch: () => Promise.reject(apiError('invalid')),
+      single: (op) => {
+        singles.push(label(op));
+        return Promise.resolve();
+      },
+    });
+    expect(singles).toEqual([
+      'post h0.example.com',
+      'post h1.example.com',
+      'post h2.example.com',
+      'post h3.example.com',
+    ]);
+    expect(result).toEqual({ applied: 4, failures: [], batches: 2, fallbacks: 2 });
+  });
+
+  it('counts patches among the applied operations', async () => {
+    const batch: DnsBatch = { ...batchOf(1, 0, 1), patches: [put(7), put(8)] };
+    const result = await applyInChunks(batch, 10, { batch: () => Promise.resolve(), single: () => Promise.resolve() });
+    expect(result.applied).toBe(4);
+  });
+
+  it('counts only a delete of a record already gone as applied, not another refused operation', async () => {
+    const result = await applyInChunks(batchOf(2, 0, 1), 10, {
+      batch: () => Promise.reject(apiError('invalid')),
+      single: (op) => {
+        if (op.kind === 'post') return Promise.reject(apiError('notFound')); // e.g. the zone went away
+        if (op.kind === 'delete' && op.id === 'd1') return Promise.reject(apiError('invalid'));
+        return Promise.reject(apiError('notFound')); // d0: already gone
+      },
+    });
+    expect(result.applied).toBe(1);
+    expect(result.failures.map((f) => [label(f.operation), f.error.kind])).toEqual([
+      ['delete d1', 'invalid'],
+      ['post h0.example.com', 'notFound'],
     ]);
   });
 

@@ -1,5 +1,7 @@
+import type { Logger } from 'winston';
 import { APIConnectionTimeoutError, BadRequestError, InternalServerError, RateLimitError } from 'cloudflare';
 import { createCaller, type CallOptions, type SdkPromise } from './caller.js';
+import { FakeClock, flushPromises } from '../runtime/testing/fake-clock.js';
 import { InstantClock } from '../runtime/testing/instant-clock.js';
 import { CloudflareApiError } from './errors.js';
 import type { CallObservation } from './metrics.js';
@@ -94,6 +96,91 @@ describe('createCaller', () => {
     ];
     await expect(call('op', {}, () => sdk(outcomes.shift()!))).resolves.toBe('ok');
     expect(clock.delays).toEqual([2000]);
+  });
+
+  it('sends the next attempt only after the backoff has elapsed', async () => {
+    const clock = new FakeClock(0);
+    const call = createCaller({
+      clock,
+      pause: new RateLimitPause(clock),
+      random: () => 0,
+      limiter: unlimited,
+      retry: { maxAttempts: 3, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 10_000 },
+      timeoutMs: 1,
+      metrics: { observeCall: () => undefined },
+      logger: undefined,
+      scrub: (t) => t,
+    });
+    const outcomes = [{ error: new InternalServerError(503, undefined, 'busy', h()) }, { value: 'ok' }];
+    let attempts = 0;
+    const result = call('op', {}, () => {
+      attempts++;
+      return sdk(outcomes.shift()!);
+    });
+    await flushPromises();
+    expect(attempts).toBe(1);
+    await clock.advance(49); // backoff for the first failure: 50 ms at random 0
+    expect(attempts).toBe(1);
+    await clock.advance(1);
+    expect(attempts).toBe(2);
+    await expect(result).resolves.toBe('ok');
+  });
+
+  it('reports how long the rate limiter held a call, and nothing when it did not', async () => {
+    const clock = new InstantClock(1_000);
+    const waits: number[] = [];
+    const observations: CallObservation[] = [];
+    let hold = 0;
+    const call = createCaller({
+      clock,
+      pause: new RateLimitPause(clock),
+      random: () => 0,
+      limiter: { acquire: () => Promise.resolve(clock.advance(hold)) },
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+      timeoutMs: 1,
+      metrics: { observeCall: (o) => observations.push(o), observeRateLimitWait: (_op, ms) => waits.push(ms) },
+      logger: undefined,
+      scrub: (t) => t,
+    });
+    await call('op', {}, () => sdk({ value: 1 }));
+    expect(waits).toEqual([]);
+    hold = 250;
+    await call('op', {}, () => {
+      clock.advance(40); // the request itself takes 40 ms
+      return sdk({ value: 2 });
+    });
+    expect(waits).toEqual([250]);
+    expect(observations.map((o) => o.durationMs)).toEqual([0, 40]); // from the start of the request, not the queue
+  });
+
+  it('logs each attempt and each retry at debug level, with the call context', async () => {
+    const logged: [string, unknown][] = [];
+    const logger = { debug: (message: string, meta: unknown) => logged.push([message, meta]) } as unknown as Logger;
+    const clock = new InstantClock(1_000);
+    const call = createCaller({
+      clock,
+      pause: new RateLimitPause(clock),
+      random: () => 0,
+      limiter: unlimited,
+      retry: { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 1000, maxRetryAfterMs: 10_000 },
+      timeoutMs: 1,
+      metrics: { observeCall: () => undefined },
+      logger,
+      scrub: (t) => t,
+    });
+    const outcomes = [{ error: new InternalServerError(503, undefined, 'busy', h()) }, { value: 'ok' }];
+    await call('zones.list', { zone: 'z1' }, () => sdk(outcomes.shift()!));
+    expect(logged).toEqual([
+      [
+        'cloudflare call',
+        { zone: 'z1', operation: 'zones.list', outcome: 'transient', status: 503, durationMs: 0, attempt: 1 },
+      ],
+      ['cloudflare call will be retried', { operation: 'zones.list', attempt: 1, delayMs: 50, kind: 'transient' }],
+      [
+        'cloudflare call',
+        { zone: 'z1', operation: 'zones.list', outcome: 'success', status: 200, durationMs: 0, attempt: 2 },
+      ],
+    ]);
   });
 
   it('does not retry a validation error and throws it typed', async () => {

@@ -44,6 +44,14 @@ describe('ownerComment', () => {
     expect(ownerComment(owner('c1', { kind: 'ClusterTunnel', name: `${fits}a` }))).toContain('~');
   });
 
+  it('refuses a limit that leaves no room for even one character of the reference', () => {
+    const long = owner('c1', { kind: 'Tunnel', namespace: 'shop', name: 'w'.repeat(60) });
+    const head = ownerComment(long).split('tunnel=')[0]!.length + 'tunnel='.length;
+    const smallest = head + 1 + 1 + 10; // one character, "~", a 10-character hash
+    expect(ownerComment(long, smallest)).toMatch(/tunnel=T~[0-9a-f]{10}$/);
+    expect(() => ownerComment(long, smallest - 1)).toThrow(`an owner comment cannot fit in ${smallest - 1} characters`);
+  });
+
   it('honours a larger limit', () => {
     const tunnel = { kind: 'Tunnel', namespace: 'n'.repeat(63), name: 'x'.repeat(63) };
     expect(ownerComment(owner('c1', tunnel), 500)).toContain('x'.repeat(63));
@@ -51,6 +59,10 @@ describe('ownerComment', () => {
 
   it.each(['', 'has space', 'a'.repeat(33), 'semi;colon'])('refuses owner ID %j', (ownerId) => {
     expect(() => ownerComment(owner(ownerId, { kind: 'Tunnel', name: 'x' }))).toThrow(RangeError);
+  });
+
+  it('says what an owner ID must look like', () => {
+    expect(() => ownerComment(owner('has space', WEB.tunnel))).toThrow(/^owner ID must be /);
   });
 
   it('accepts a 32-character owner ID', () => {

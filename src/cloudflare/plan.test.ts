@@ -1,5 +1,5 @@
 import { ownerComment, type RecordOwner } from './ownership.js';
-import { hasChanges, planDns, planToBatch, type DnsPlan } from './plan.js';
+import { hasChanges, planDns, planToBatch, recordNeedsUpdate, type DnsPlan } from './plan.js';
 import { tunnelCname } from './records.js';
 import type { DnsRecord } from './types.js';
 
@@ -116,6 +116,37 @@ describe('planDns', () => {
       true,
       { ...none, conflicts: ['a.example.com unmanaged'] },
     ],
+    [
+      'foreign CNAME, adoptUnmanaged → still a conflict (never adopted)',
+      [rec('a.example.com', { comment: 'cloudflare-operator owner=c2 tunnel=Tunnel/ns/web' })],
+      [want('a.example.com')],
+      true,
+      { ...none, conflicts: ['a.example.com foreignOwner'] },
+    ],
+    [
+      'two unmanaged records, adoptUnmanaged → conflict (adoption takes exactly one)',
+      [
+        rec('a.example.com', { comment: 'manual' }),
+        rec('a.example.com', { type: 'TXT', content: 'x', comment: 'manual' }),
+      ],
+      [want('a.example.com')],
+      true,
+      { ...none, conflicts: ['a.example.com unmanaged'] },
+    ],
+    [
+      'ours and an unmanaged CNAME, adoptUnmanaged → conflict, nothing adopted',
+      [rec('a.example.com'), rec('a.example.com', { comment: 'manual' })],
+      [want('a.example.com')],
+      true,
+      { ...none, conflicts: ['a.example.com unmanaged'] },
+    ],
+    [
+      'ours twice at one name → the duplicate is deleted',
+      [rec('a.example.com'), rec('a.example.com')],
+      [want('a.example.com')],
+      false,
+      { ...none, deletes: ['a.example.com CNAME'] },
+    ],
     ['unmanaged, not wanted → nothing', [rec('a.example.com', { comment: 'manual' })], [], true, none],
     [
       'wanted twice → first by content wins',
@@ -155,6 +186,90 @@ describe('planDns', () => {
   it('refuses a desired record that does not carry our marker', () => {
     const stray = { ...want('a.example.com'), comment: ownerComment(SIBLING) };
     expect(() => planDns({ current: [], desired: [stray], owner: OWNER })).toThrow(/comment/);
+  });
+});
+
+describe('recordNeedsUpdate', () => {
+  const current = rec('a.example.com');
+  it.each<[string, Partial<DnsRecord>, boolean]>([
+    ['equal', {}, false],
+    ['content differs only in case and trailing dot', { content: 'T1.cfargotunnel.com.' }, false],
+    ['type differs', { type: 'A' }, true],
+    ['content differs', { content: 't2.cfargotunnel.com' }, true],
+    ['proxied differs', { proxied: false }, true],
+    ['ttl differs', { ttl: 300 }, true],
+    ['comment differs', { comment: 'manual' }, true],
+    ['comment missing', { comment: undefined }, true],
+  ])('%s', (_label, change, expected) => {
+    expect(recordNeedsUpdate({ ...current, ...change }, want('a.example.com'))).toBe(expected);
+  });
+});
+
+describe('hasChanges', () => {
+  const r = rec('a.example.com');
+  it.each<[string, DnsPlan, boolean]>([
+    ['nothing', { creates: [], updates: [], deletes: [], conflicts: [] }, false],
+    ['a create', { creates: [want('a.example.com')], updates: [], deletes: [], conflicts: [] }, true],
+    [
+      'an update',
+      {
+        creates: [],
+        updates: [{ current: r, desired: want('a.example.com'), adopt: false }],
+        deletes: [],
+        conflicts: [],
+      },
+      true,
+    ],
+    ['a delete', { creates: [], updates: [], deletes: [r], conflicts: [] }, true],
+  ])('%s', (_label, plan, expected) => {
+    expect(hasChanges(plan)).toBe(expected);
+  });
+});
+
+describe('planDns output order', () => {
+  it('sorts updates by name and conflicts by name, then content', () => {
+    const plan = planDns({
+      current: [
+        rec('b.example.com', { ttl: 300 }),
+        rec('a.example.com', { ttl: 300 }),
+        rec('c.example.com', { comment: 'manual' }),
+      ],
+      desired: [
+        want('c.example.com', 'z'),
+        want('b.example.com'),
+        want('a.example.com'),
+        want('d.example.com', 'y'),
+        want('d.example.com', 'x'),
+      ],
+      owner: OWNER,
+    });
+    expect(plan.updates.map((u) => u.current.name)).toEqual(['a.example.com', 'b.example.com']);
+    expect(plan.conflicts.map((c) => [c.name, c.desired.content])).toEqual([
+      ['c.example.com', 'z.cfargotunnel.com'],
+      ['d.example.com', 'y.cfargotunnel.com'],
+    ]);
+  });
+
+  it('sorts deletes at one name by type, then ID', () => {
+    const plan = planDns({
+      current: [
+        rec('a.example.com', { id: 'r-a2', type: 'A', content: '192.0.2.2' }),
+        rec('a.example.com', { id: 'r-txt', type: 'TXT', content: 'x' }),
+        rec('a.example.com', { id: 'r-a1', type: 'A', content: '192.0.2.1' }),
+      ],
+      desired: [],
+      owner: OWNER,
+    });
+    expect(plan.deletes.map((d) => d.id)).toEqual(['r-a1', 'r-a2', 'r-txt']);
+  });
+
+  it('sorts deletes by name before ID', () => {
+    const plan = planDns({
+      current: [rec('a.example.com', { id: 'r-z' }), rec('b.example.com', { id: 'r-a' })],
+      desired: [],
+      owner: OWNER,
+    });
+    expect(plan.deletes.map((d) => d.name)).toEqual(['a.example.com', 'b.example.com']);
   });
 });
 

@@ -51,6 +51,29 @@ describe('TokenBucket', () => {
 
   it('rejects impossible options', () => {
     expect(() => new TokenBucket({ limit: 10, windowMs: 1000, burst: 11 })).toThrow(RangeError);
-    expect(() => new TokenBucket({ limit: 10, windowMs: 0, burst: 1 })).toThrow(RangeError);
+    expect(() => new TokenBucket({ limit: 10, windowMs: 1000, burst: 0 })).toThrow('burst must be in [1, limit]');
+    expect(() => new TokenBucket({ limit: 10, windowMs: 0, burst: 1 })).toThrow('windowMs must be positive');
+  });
+
+  it('accepts a burst as large as the limit', () => {
+    expect(new TokenBucket({ limit: 10, windowMs: 1000, burst: 10 }, new InstantClock()).available()).toBe(10);
+  });
+
+  it('takes a token refilled during a quiet spell at once', async () => {
+    const clock = new InstantClock();
+    const bucket = new TokenBucket({ limit: 11, windowMs: 1000, burst: 1 }, clock);
+    await bucket.acquire();
+    clock.advance(1000);
+    await bucket.acquire();
+    expect(clock.delays).toEqual([]);
+  });
+
+  it('waits exactly for the missing fraction of a token, in one timer', async () => {
+    const clock = new InstantClock();
+    const bucket = new TokenBucket({ limit: 11, windowMs: 1000, burst: 1 }, clock); // 100 ms per token
+    await bucket.acquire();
+    clock.advance(30); // 0.3 of a token back
+    await bucket.acquire();
+    expect(clock.delays).toEqual([70]);
   });
 });

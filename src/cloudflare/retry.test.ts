@@ -12,6 +12,13 @@ describe('decideRetry', () => {
     ['transient, third failure', 3, error('transient'), 0, { retry: true, delayMs: 200 }],
     ['transient, attempts used up', 4, error('transient'), 0, { retry: false }],
     ['429 honours Retry-After', 1, error('rateLimited', 3000), 0.5, { retry: true, delayMs: 3000 }],
+    [
+      '429 Retry-After exactly the maximum is still waited for',
+      1,
+      error('rateLimited', 5000),
+      0.5,
+      { retry: true, delayMs: 5000 },
+    ],
     ['429 Retry-After too long: hand back', 1, error('rateLimited', 300_000), 0.5, { retry: false }],
     ['429 without Retry-After: backoff', 2, error('rateLimited'), 0, { retry: true, delayMs: 100 }],
     ['auth never', 1, error('auth'), 0, { retry: false }],

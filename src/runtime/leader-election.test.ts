@@ -1,4 +1,5 @@
 import { ApiException } from '@kubernetes/client-node';
+import { sleep } from './clock.js';
 import { FakeClock, flushPromises, seededRandom } from './testing/fake-clock.js';
 import { LeaderElector, validateLeaderTimings, type LeaseApi, type LeaseRecord } from './leader-election.js';
 
@@ -103,9 +104,7 @@ describe('LeaderElector', () => {
     expect(a.elector.isLeader()).toBe(true);
     expect(b.elector.isLeader()).toBe(false);
     await a.elector.stop({ release: false }); // killed: the lease just stops being renewed
-    const killedAt = clock.now();
-    while (!b.elector.isLeader()) await clock.advance(100);
-    const takeover = clock.now() - killedAt;
+    const takeover = await clock.advanceUntil(() => b.elector.isLeader(), { stepMs: 100, limitMs: 60_000 });
     expect(takeover).toBeLessThanOrEqual(TIMINGS.leaseDurationMs + TIMINGS.retryPeriodMs * 1.2);
     expect(takeover).toBeGreaterThan(TIMINGS.leaseDurationMs - TIMINGS.retryPeriodMs * 1.2);
     expect(api.record).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
@@ -196,16 +195,74 @@ describe('LeaderElector', () => {
     const a = candidate('a', api, clock);
     a.elector.start();
     await flushPromises();
-    const lastRenew = clock.now();
     api.failNext = 1000;
-    while (a.elector.isLeader()) await clock.advance(100);
-    const leaderFor = clock.now() - lastRenew;
+    const leaderFor = await clock.advanceUntil(() => !a.elector.isLeader(), { stepMs: 100, limitMs: 60_000 });
     expect(leaderFor).toBeLessThanOrEqual(TIMINGS.renewDeadlineMs);
     expect(leaderFor).toBeLessThan(TIMINGS.leaseDurationMs);
     expect(a.signal()!.aborted).toBe(true);
     api.failNext = 0;
     await clock.advance(3_000);
     expect(a.elector.isLeader()).toBe(true); // its own lease: re-acquired once the API answers
+    await a.elector.stop({ release: false });
+  });
+
+  it('takes over an unrenewed lease at the very instant it expires, not one poll later', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    // Held by a dead replica, renewed "now", for 16 s: with a retry period of exactly 2 s (no jitter), the
+    // standby looks at 0, 2, …, 16 s, and 16 s is when the lease expires.
+    api.record = {
+      holderIdentity: 'dead',
+      leaseDurationSeconds: 16,
+      renewTime: clock.now(),
+      leaseTransitions: 0,
+      resourceVersion: '1',
+    };
+    const b = new LeaderElector({
+      ...TIMINGS,
+      identity: 'b',
+      api,
+      clock,
+      random: () => 0,
+      onStartedLeading: () => undefined,
+      onStoppedLeading: () => undefined,
+    });
+    b.start();
+    await clock.advance(15_999);
+    expect(b.isLeader()).toBe(false);
+    await clock.advance(1);
+    expect(b.isLeader()).toBe(true);
+    expect(api.record).toMatchObject({ holderIdentity: 'b', leaseTransitions: 1 });
+    await b.stop({ release: false });
+  });
+
+  it('counts the renew deadline from the start of the last successful renew attempt, not its end', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    let slow = false;
+    const slowUpdates: LeaseApi = {
+      get: (signal) => api.get(signal),
+      create: (record, signal) => api.create(record, signal),
+      update: async (record, signal) => {
+        if (slow) await sleep(clock, 3_000);
+        return api.update(record, signal);
+      },
+    };
+    const a = candidate('a', slowUpdates, clock);
+    a.elector.start();
+    await flushPromises();
+    const started = clock.now();
+    slow = true;
+    await clock.advance(2_000); // the renew attempt starts at 2 s …
+    await clock.advance(3_000); // … and succeeds at 5 s
+    expect(a.elector.isLeader()).toBe(true);
+    slow = false;
+    api.failNext = 1000; // every later renew fails
+    await clock.advance(2_000 + TIMINGS.renewDeadlineMs - (clock.now() - started) - 1);
+    expect(a.elector.isLeader()).toBe(true);
+    await clock.advance(1); // 2 s + renew deadline
+    expect(a.elector.isLeader()).toBe(false);
+    expect(clock.now() - started).toBe(2_000 + TIMINGS.renewDeadlineMs);
     await a.elector.stop({ release: false });
   });
 

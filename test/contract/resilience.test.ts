@@ -29,7 +29,21 @@ describe('retries, rate limits and authentication', () => {
 
   it('retries a request that timed out', async () => {
     await emulator().control.addFault({ path: '^/zones$', hang: true, times: 1 });
-    const { gateway, observations } = harness(emulator(), { timeoutMs: 300 });
+    // The first request times out once the emulator holds it (a condition, not a wall-clock race): the fetch
+    // rejects with an AbortError, which the SDK reports as a connection timeout, exactly as its own timer does.
+    let first = true;
+    const timingOut: typeof fetch = async (input, init) => {
+      if (!first) return fetch(input, init);
+      first = false;
+      const abort = new AbortController();
+      const pending = fetch(input, { ...init, signal: abort.signal });
+      for (let polls = 0; (await callsTo(emulator(), ZONES)) < 1; polls++) {
+        if (polls > 1000) throw new Error('the emulator never received the request');
+      }
+      abort.abort();
+      return pending;
+    };
+    const { gateway, observations } = harness(emulator(), { fetch: timingOut });
     await expect(gateway.findZoneByName('example.com')).resolves.toMatchObject({ name: 'example.com' });
     expect(observations.map((o) => [o.outcome, o.status])).toEqual([
       ['transient', undefined],

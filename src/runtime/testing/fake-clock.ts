@@ -62,6 +62,21 @@ export class FakeClock implements Clock {
     await flushPromises();
   }
 
+  /**
+   * Advances in steps of `stepMs` until `condition` holds, and returns the time that took. Throws once `limitMs`
+   * has passed without it, so a test of broken code fails instead of looping forever.
+   */
+  async advanceUntil(condition: () => boolean, options: { stepMs: number; limitMs: number }): Promise<number> {
+    const start = this.current;
+    while (!condition()) {
+      if (this.current - start >= options.limitMs) {
+        throw new Error(`condition not met within ${options.limitMs} ms of fake time`);
+      }
+      await this.advance(options.stepMs);
+    }
+    return this.current - start;
+  }
+
   private earliestDue(limit: number): Pending | undefined {
     let best: Pending | undefined;
     for (const p of this.pending) {

@@ -1,7 +1,7 @@
 // An in-memory stand-in for the API server behind KubeTransport, for unit tests of code that reads and writes
-// objects: GET, POST, PUT (compare-and-swap on resourceVersion) and JSON-patch PATCH with the server's rules
+// objects: GET, POST, PUT (compare-and-swap on resourceVersion) and JSON-patch PATCH (and a rough server-side apply) with the server's rules
 // that matter to us (a failed `test` is 422, a stale resourceVersion is 409, /status writes only status,
-// resourceVersion bumps on every write). Faults can be injected per request.
+// resourceVersion bumps on every write; DELETE removes at once, no finalizers). Faults can be injected per request.
 import { ApiException } from '@kubernetes/client-node';
 import type { KubeRequest, KubeTransport } from '../kube-client.js';
 
@@ -123,6 +123,10 @@ export class FakeKube implements KubeTransport {
       }
       case 'PATCH':
         return this.patch(path, subresource, req);
+      case 'DELETE':
+        this.mustGet(path);
+        this.objects.delete(path);
+        return { kind: 'Status', status: 'Success' };
       default:
         throw fail(405, `method ${req.method}`);
     }
@@ -135,6 +139,7 @@ export class FakeKube implements KubeTransport {
   }
 
   private patch(path: string, subresource: string | undefined, req: KubeRequest): Json {
+    if (req.contentType === 'application/apply-patch+yaml' && !subresource) return this.apply(path, req.body as Obj);
     if (req.contentType !== 'application/json-patch+json') throw fail(415, `unsupported ${req.contentType}`);
     this.beforePatch?.(path);
     const current = this.mustGet(path);
@@ -142,5 +147,16 @@ export class FakeKube implements KubeTransport {
     for (const op of req.body as Op[]) applyOp(next, op);
     const result = subresource === 'status' ? { ...current, status: next.status } : { ...next, status: current.status };
     return this.put(path, result);
+  }
+
+  /**
+   * Server-side apply, roughly: creates the object, or replaces the top-level fields the applied object names
+   * (metadata merged key by key). No field ownership: enough for a single field manager.
+   */
+  private apply(path: string, body: Obj): Json {
+    const current = this.objects.get(path);
+    if (!current) return this.put(path, body);
+    const metadata = { ...(current.metadata as Obj), ...(body.metadata as Obj) };
+    return this.put(path, { ...current, ...structuredClone(body), metadata });
   }
 }
