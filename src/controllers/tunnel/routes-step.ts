@@ -40,7 +40,13 @@ export interface PublishInput {
   signal: AbortSignal;
 }
 
-const NOTHING_DONE: DnsOutcome = { problems: new Map(), created: 0, updated: 0, deleted: 0, waitingForSibling: false };
+const nothingDone = (): DnsOutcome => ({
+  problems: new Map(),
+  created: 0,
+  updated: 0,
+  deleted: 0,
+  waitingForSibling: false,
+});
 
 export async function publishRoutes(input: PublishInput): Promise<void> {
   const { tunnel, obtained, account, report, memo, signal } = input;
@@ -93,7 +99,7 @@ async function syncRecords(input: PublishInput, hostnames: { hostname: string; z
   const uid = input.memoTunnel;
   const adoptUnmanaged = withDefaults(tunnel.spec).dns.adoptUnmanaged;
   const print = `${input.memoKey} ${JSON.stringify([account.zones.map((z) => z.id), hostnames, adoptUnmanaged])}`;
-  if (memo.recall(uid, 'dns', print)) return NOTHING_DONE;
+  if (memo.recall(uid, 'dns', print)) return nothingDone();
   const dns = await syncDns({
     gateway: input.gateway,
     zones: account.zones,
