@@ -75,7 +75,7 @@ describe('helm template', () => {
     ]);
     expect(ofKind(docs, 'Secret')).toEqual([]);
     expect(ofKind(docs, 'ClusterTunnel')).toEqual([]);
-    expect(env(docs)).toMatchObject({ OWNER_ID: 'c1', CLUSTER_DOMAIN: 'cluster.local', COALESCE_WINDOW: '50ms' });
+    expect(env(docs)).toMatchObject({ OWNER_ID: 'c1', CLUSTER_DOMAIN: 'cluster.local', COALESCE_WINDOW: '25ms' });
   });
 
   it('Services are only listed and watched', async () => {

@@ -44,7 +44,7 @@ export const OPTIONS = {
   },
   'coalesce-window': {
     env: ['COALESCE_WINDOW'],
-    default: '50ms',
+    default: '25ms',
     help: 'changes to watches that ask for it are reconciled once they pause this long, at most max(5s, 20 × this) after the first (0 = off, ≤ 10s)',
   },
   'http-host': { env: ['HTTP_HOST'], default: '0.0.0.0', help: 'address of the /healthz, /readyz, /metrics server' },

@@ -35,7 +35,7 @@ describe('parseConfig', () => {
       logLevel: 'info',
       concurrency: 4,
       resyncPeriodMs: 600_000,
-      coalesceWindowMs: 50,
+      coalesceWindowMs: 25,
       http: { host: '0.0.0.0', port: 8080 },
       leaderElection: {
         enabled: true,
