@@ -132,6 +132,10 @@ function controllerManagerArgs(kubeconfig: string, pki: ClusterPki): string[] {
     `--cluster-signing-cert-file=${pki.caCert}`,
     `--cluster-signing-key-file=${pki.caKey}`,
     `--service-cluster-ip-range=${SERVICE_CIDR}`,
+    // kwok renews the fake node's Lease from one process that a busy machine can starve. A node marked NotReady
+    // turns every pod on it NotReady, and kwok's stages ready only Pending pods: they would stay NotReady for
+    // good. A long grace period keeps a stalled heartbeat from taking every cloudflared pod down.
+    '--node-monitor-grace-period=5m',
     '--leader-elect=false',
     '--secure-port=0',
     '--v=1',
