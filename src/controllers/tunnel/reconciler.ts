@@ -22,6 +22,7 @@ import type { ResourceClient, ResourceType } from '../../runtime/kube-client.js'
 import { parseKey } from '../../runtime/keys.js';
 import type { CacheReader } from '../../operator/types.js';
 import { routeTable, tunnelRefOf, type TunnelRouteEntry } from '../../routes/route-table.js';
+import { tunnelRefKey } from '../../routes/types.js';
 import { updateStatus } from '../../runtime/status.js';
 import { deleteIfExists, readOptional } from '../shared/apply.js';
 import {
@@ -160,8 +161,7 @@ export class TunnelReconciler {
       tunnels,
       options: { clusterDomain: this.deps.clusterDomain },
     });
-    const ref = tunnelRefOf(tunnel);
-    return table.get(ref.kind === 'Tunnel' ? `${ref.namespace ?? ''}/${ref.name}` : ref.name) ?? [];
+    return table.get(tunnelRefKey(tunnelRefOf(tunnel))) ?? [];
   }
 
   /** Events on the Services whose routes on this tunnel changed, once the status recording them is written. */

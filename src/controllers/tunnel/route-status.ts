@@ -3,7 +3,7 @@ import type { RouteState, RouteStatus } from '../../api/types.js';
 import type { EventInput } from '../../runtime/events.js';
 import type { Route } from '../../render/index.js';
 import type { TunnelRouteEntry } from '../../routes/route-table.js';
-import { sourceRef, type RouteClaim, type TunnelRef } from '../../routes/types.js';
+import { sameTunnel, sourceRef, type RouteClaim, type TunnelRef } from '../../routes/types.js';
 
 /** What the apply steps found per route: DNS trouble per hostname, rules not yet live per rule key. */
 export interface RouteOutcomes {
@@ -51,12 +51,7 @@ function entryStatus(entry: TunnelRouteEntry, outcomes: RouteOutcomes): RouteSta
   };
   if (claim.path) base.path = claim.path;
   if (entry.kind === 'lost') {
-    const where =
-      entry.winnerTunnel.kind === claim.tunnel.kind &&
-      entry.winnerTunnel.name === claim.tunnel.name &&
-      entry.winnerTunnel.namespace === claim.tunnel.namespace
-        ? ''
-        : ` on ${tunnelLabel(entry.winnerTunnel)}`;
+    const where = sameTunnel(entry.winnerTunnel, claim.tunnel) ? '' : ` on ${tunnelLabel(entry.winnerTunnel)}`;
     return { ...base, state: 'Conflict', message: `hostname held by the older ${sourceRef(entry.winner)}${where}` };
   }
   return { ...base, ...servedStatus(claim, outcomes) };

@@ -5,6 +5,7 @@
 //   releases a hostname lets the next-oldest claim on another tunnel take over at once.
 import type { KubernetesObject, V1Service } from '@kubernetes/client-node';
 import { ServiceAnnotation } from '../../api/annotations.js';
+import { normalizeHostname } from '../../cloudflare/index.js';
 import type { TunnelLike } from '../../api/types.js';
 import type { CacheReader, KeyMapper } from '../../operator/types.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
@@ -17,7 +18,7 @@ function explicitHostnames(service: KubernetesObject): string[] {
   const raw = service.metadata?.annotations?.[ServiceAnnotation.hostnames] ?? '';
   return raw
     .split(',')
-    .map((h) => h.trim().toLowerCase().replace(/\.$/, ''))
+    .map(normalizeHostname)
     .filter((h) => h !== '');
 }
 
