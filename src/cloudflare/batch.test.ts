@@ -1,7 +1,7 @@
 import { applyInChunks, batchOperations, chunkBatch, type DnsOperation } from './batch.js';
 import { CloudflareApiError, type ErrorKind } from './errors.js';
 import { tunnelCname } from './records.js';
-import type { DnsBatch } from './types.js';
+import type { DnsBatch, DnsRecord, DnsRecordInput } from './types.js';
 
 const post = (n: number) => tunnelCname(`h${n}.example.com`, 't', `c${n}`);
 const put = (n: number) => ({ id: `p${n}`, ...post(n) });
@@ -13,6 +13,14 @@ const batchOf = (deletes: number, puts: number, posts: number): DnsBatch => ({
 });
 const apiError = (kind: ErrorKind) =>
   new CloudflareApiError({ kind, operation: 'dns', status: 400, codes: [], retryAfterMs: undefined, cause: undefined });
+/** What the server answers for a written record: the record with an ID. */
+const stored = (record: DnsRecordInput & { id?: string }): DnsRecord => ({
+  ...record,
+  id: record.id ?? `new-${record.name}`,
+  comment: record.comment,
+});
+const writtenBy = (chunk: DnsBatch): DnsRecord[] =>
+  [...chunk.patches, ...chunk.puts, ...chunk.posts].map((r) => stored(r as DnsRecordInput & { id?: string }));
 const label = (op: DnsOperation) => (op.kind === 'delete' ? `delete ${op.id}` : `${op.kind} ${op.record.name}`);
 
 describe('chunkBatch', () => {
@@ -55,12 +63,25 @@ describe('applyInChunks', () => {
     const result = await applyInChunks(batchOf(1, 1, 3), 2, {
       batch: (chunk) => {
         sent.push(chunk);
-        return Promise.resolve();
+        return Promise.resolve(writtenBy(chunk));
       },
       single: () => Promise.reject(new Error('unexpected')),
     });
     expect(sent).toHaveLength(3);
-    expect(result).toEqual({ applied: 5, failures: [], batches: 3, fallbacks: 0 });
+    expect(result).toEqual({
+      applied: 5,
+      written: expect.any(Array) as unknown,
+      removed: ['d0'],
+      failures: [],
+      batches: 3,
+      fallbacks: 0,
+    });
+    expect(result.written.map((r) => r.id)).toEqual([
+      'p0',
+      'new-h0.example.com',
+      'new-h1.example.com',
+      'new-h2.example.com',
+    ]);
   });
 
   it('replays a refused chunk record by record; one bad record does not block the rest', async () => {
@@ -71,11 +92,13 @@ describe('applyInChunks', () => {
         singles.push(label(op));
         if (op.kind === 'delete') return Promise.reject(apiError('notFound')); // already gone: fine
         if (op.kind === 'post' && op.record.name === 'h1.example.com') return Promise.reject(apiError('invalid'));
-        return Promise.resolve();
+        return Promise.resolve(stored(op.record as DnsRecordInput));
       },
     });
     expect(singles).toEqual(['delete d0', 'post h0.example.com', 'post h1.example.com', 'post h2.example.com']);
     expect(result.applied).toBe(3);
+    expect(result.written.map((r) => r.name)).toEqual(['h0.example.com', 'h2.example.com']);
+    expect(result.removed).toEqual(['d0']);
     expect(result.fallbacks).toBe(1);
     expect(result.failures.map((f) => [label(f.operation), f.error.kind])).toEqual([
       ['post h1.example.com', 'invalid'],
@@ -88,7 +111,7 @@ describe('applyInChunks', () => {
       batch: () => Promise.reject(apiError('invalid')),
       single: (op) => {
         singles.push(label(op));
-        return Promise.resolve();
+        return Promise.resolve(op.kind === 'post' ? stored(op.record) : undefined);
       },
     });
     expect(singles).toEqual([
@@ -97,13 +120,18 @@ describe('applyInChunks', () => {
       'post h2.example.com',
       'post h3.example.com',
     ]);
-    expect(result).toEqual({ applied: 4, failures: [], batches: 2, fallbacks: 2 });
+    expect(result).toMatchObject({ applied: 4, removed: [], failures: [], batches: 2, fallbacks: 2 });
+    expect(result.written).toHaveLength(4);
   });
 
   it('counts patches among the applied operations', async () => {
     const batch: DnsBatch = { ...batchOf(1, 0, 1), patches: [put(7), put(8)] };
-    const result = await applyInChunks(batch, 10, { batch: () => Promise.resolve(), single: () => Promise.resolve() });
+    const result = await applyInChunks(batch, 10, {
+      batch: (chunk) => Promise.resolve(writtenBy(chunk)),
+      single: () => Promise.reject(new Error('unexpected')),
+    });
     expect(result.applied).toBe(4);
+    expect(result.written.map((r) => r.id)).toEqual(['p7', 'p8', 'new-h0.example.com']);
   });
 
   it('counts only a delete of a record already gone as applied, not another refused operation', async () => {
@@ -116,6 +144,8 @@ describe('applyInChunks', () => {
       },
     });
     expect(result.applied).toBe(1);
+    expect(result.removed).toEqual(['d0']);
+    expect(result.written).toEqual([]);
     expect(result.failures.map((f) => [label(f.operation), f.error.kind])).toEqual([
       ['delete d1', 'invalid'],
       ['post h0.example.com', 'notFound'],
@@ -139,7 +169,7 @@ describe('applyInChunks', () => {
           batch: () => Promise.reject(apiError(kind)),
           single: () => {
             singles++;
-            return Promise.resolve();
+            return Promise.resolve(undefined);
           },
         }),
       ).rejects.toMatchObject({ kind });
@@ -161,6 +191,6 @@ describe('applyInChunks', () => {
       batch: () => Promise.reject(new Error('unexpected')),
       single: () => Promise.reject(new Error('unexpected')),
     });
-    expect(result).toEqual({ applied: 0, failures: [], batches: 0, fallbacks: 0 });
+    expect(result).toEqual({ applied: 0, written: [], removed: [], failures: [], batches: 0, fallbacks: 0 });
   });
 });

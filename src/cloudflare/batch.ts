@@ -1,7 +1,7 @@
 // Applies DNS changes in as few requests as the zone's plan allows, and record by record when a
 // batch is refused, so that one bad record does not block the others.
 import { isCloudflareApiError, type CloudflareApiError } from './errors.js';
-import type { DnsBatch, DnsRecordInput } from './types.js';
+import type { DnsBatch, DnsRecord, DnsRecordInput } from './types.js';
 
 export type DnsOperation =
   | { kind: 'delete'; id: string }
@@ -48,10 +48,10 @@ export function toBatch(ops: readonly DnsOperation[]): DnsBatch {
 }
 
 export interface BatchExecutor {
-  /** One `dns_records/batch` request; all or nothing. */
-  batch(chunk: DnsBatch): Promise<void>;
-  /** One operation through the per-record endpoints. */
-  single(op: DnsOperation): Promise<void>;
+  /** One `dns_records/batch` request, all or nothing: the records it patched, put and posted, as they now are. */
+  batch(chunk: DnsBatch): Promise<DnsRecord[]>;
+  /** One operation through the per-record endpoints: the record written (none for a delete). */
+  single(op: DnsOperation): Promise<DnsRecord | undefined>;
 }
 
 export interface OperationFailure {
@@ -62,6 +62,10 @@ export interface OperationFailure {
 export interface BatchResult {
   /** Operations that took effect (a delete of a record already gone counts). */
   applied: number;
+  /** The records written, as Cloudflare now holds them. */
+  written: DnsRecord[];
+  /** IDs of the records deleted (or already gone). */
+  removed: string[];
   failures: OperationFailure[];
   /** Batch requests sent. */
   batches: number;
@@ -80,11 +84,12 @@ function isDataError(err: unknown): err is CloudflareApiError {
  * retried by the caller) are thrown: the rest is left for the next reconcile.
  */
 export async function applyInChunks(batch: DnsBatch, limit: number, executor: BatchExecutor): Promise<BatchResult> {
-  const result: BatchResult = { applied: 0, failures: [], batches: 0, fallbacks: 0 };
+  const result: BatchResult = { applied: 0, written: [], removed: [], failures: [], batches: 0, fallbacks: 0 };
   for (const chunk of chunkBatch(batch, limit)) {
     result.batches++;
     try {
-      await executor.batch(chunk);
+      result.written.push(...(await executor.batch(chunk)));
+      result.removed.push(...chunk.deletes.map((d) => d.id));
       result.applied += batchSize(chunk);
     } catch (err) {
       if (!isDataError(err)) throw err;
@@ -98,12 +103,16 @@ export async function applyInChunks(batch: DnsBatch, limit: number, executor: Ba
 async function replay(chunk: DnsBatch, executor: BatchExecutor, result: BatchResult): Promise<void> {
   for (const operation of batchOperations(chunk)) {
     try {
-      await executor.single(operation);
+      const written = await executor.single(operation);
+      if (written) result.written.push(written);
+      if (operation.kind === 'delete') result.removed.push(operation.id);
       result.applied++;
     } catch (err) {
       if (!isDataError(err)) throw err;
-      if (operation.kind === 'delete' && err.kind === 'notFound') result.applied++;
-      else result.failures.push({ operation, error: err });
+      if (operation.kind === 'delete' && err.kind === 'notFound') {
+        result.removed.push(operation.id);
+        result.applied++;
+      } else result.failures.push({ operation, error: err });
     }
   }
 }

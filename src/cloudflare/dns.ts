@@ -77,8 +77,8 @@ export async function deleteDnsRecord(
   return result === undefined ? 'alreadyGone' : 'deleted';
 }
 
-/** One `dns_records/batch` request: all of it applies or none does. */
-export async function batchDnsRecords(ctx: GatewayContext, zoneId: string, batch: DnsBatch): Promise<void> {
+/** One `dns_records/batch` request: all of it applies or none does. Returns the records written. */
+export async function batchDnsRecords(ctx: GatewayContext, zoneId: string, batch: DnsBatch): Promise<DnsRecord[]> {
   const params: RecordBatchParams = {
     zone_id: zoneId,
     ...(batch.deletes.length ? { deletes: batch.deletes } : {}),
@@ -88,7 +88,8 @@ export async function batchDnsRecords(ctx: GatewayContext, zoneId: string, batch
     ...(batch.posts.length ? { posts: batch.posts } : {}),
   };
   const size = batch.deletes.length + batch.patches.length + batch.puts.length + batch.posts.length;
-  await ctx.call('dns.batch', { zoneId, size }, (opts) => ctx.sdk.dns.records.batch(params, opts));
+  const answer = await ctx.call('dns.batch', { zoneId, size }, (opts) => ctx.sdk.dns.records.batch(params, opts));
+  return [...(answer.patches ?? []), ...(answer.puts ?? []), ...(answer.posts ?? [])].map(toDnsRecord);
 }
 
 /**
@@ -106,11 +107,14 @@ export function applyDnsBatch(
   });
 }
 
-async function applySingle(ctx: GatewayContext, zoneId: string, op: DnsOperation): Promise<void> {
-  if (op.kind === 'delete') await deleteDnsRecord(ctx, zoneId, op.id);
-  else if (op.kind === 'patch') await patchDnsRecord(ctx, zoneId, op.record.id, withoutId(op.record));
-  else if (op.kind === 'put') await updateDnsRecord(ctx, zoneId, op.record.id, withoutId(op.record));
-  else await createDnsRecord(ctx, zoneId, op.record);
+async function applySingle(ctx: GatewayContext, zoneId: string, op: DnsOperation): Promise<DnsRecord | undefined> {
+  if (op.kind === 'delete') {
+    await deleteDnsRecord(ctx, zoneId, op.id);
+    return undefined;
+  }
+  if (op.kind === 'patch') return patchDnsRecord(ctx, zoneId, op.record.id, withoutId(op.record));
+  if (op.kind === 'put') return updateDnsRecord(ctx, zoneId, op.record.id, withoutId(op.record));
+  return createDnsRecord(ctx, zoneId, op.record);
 }
 
 function withoutId<T extends { id: string }>(record: T): Omit<T, 'id'> {

@@ -2,6 +2,8 @@
 // batch per zone, and what it reports for hostnames it may not touch.
 import { ownerComment, type CloudflareGateway, type Zone } from '../../src/cloudflare/index.js';
 import { recordOwner, syncDns } from '../../src/controllers/tunnel/dns-step.js';
+import { cachedZoneRecords, ZoneRecordCache } from '../../src/controllers/tunnel/zone-records.js';
+import { FakeClock } from '../../src/runtime/testing/fake-clock.js';
 import { callsTo, FREE_ZONE, harness, useEmulator } from './support.js';
 
 const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
@@ -10,8 +12,18 @@ const edge = recordOwner('c1', { kind: 'ClusterTunnel', metadata: { name: 'edge'
 const zone: Zone = { ...FREE_ZONE, accountId: undefined, status: 'active' };
 const BATCH = 'POST /zones/:zone_id/dns_records/batch';
 
-function sync(gateway: CloudflareGateway, hostnames: { hostname: string; zone: string }[], adoptUnmanaged: boolean) {
-  return syncDns({ gateway, zones: [zone], owner: web, tunnelId: TUNNEL_ID, hostnames, adoptUnmanaged });
+type Hostnames = { hostname: string; zone: string }[];
+const input = ({ gateway }: { gateway: CloudflareGateway }, hostnames: Hostnames, adoptUnmanaged = false) => ({
+  gateway,
+  zones: [zone],
+  owner: web,
+  tunnelId: TUNNEL_ID,
+  hostnames,
+  adoptUnmanaged,
+});
+
+function sync(gateway: CloudflareGateway, hostnames: Hostnames, adoptUnmanaged: boolean) {
+  return syncDns(input({ gateway }, hostnames, adoptUnmanaged));
 }
 
 describe('syncDns', () => {
@@ -72,6 +84,26 @@ describe('syncDns', () => {
     await emulator().control.clearCalls();
     const again = await sync(gateway, hostnames, false);
     expect(again.created + again.updated + again.deleted).toBe(0);
+    expect(await callsTo(emulator(), BATCH)).toBe(0);
+  });
+
+  it('with the zone records cached, a record made behind its back is reported at once and nothing is counted', async () => {
+    const cache = new ZoneRecordCache(new FakeClock(), 60_000);
+    const { gateway } = harness(emulator());
+    const view = cachedZoneRecords(gateway, cache, 'cred');
+    const LIST = 'GET /zones/:zone_id/dns_records';
+    await sync(view.gateway, [], false); // fills the cache
+    await emulator().control.seed({ records: [record('manual.example.com', 'hand-made', 'elsewhere.example.net')] });
+    await emulator().control.clearCalls();
+    const hostnames = [{ hostname: 'manual.example.com', zone: 'example.com' }];
+    const outcome = await syncDns({ ...input(view, hostnames), zoneInDoubt: view.zoneInDoubt });
+    expect(outcome.created).toBe(0);
+    expect(outcome.problems.get('manual.example.com')).toMatchObject({ state: 'Conflict' });
+    expect(await callsTo(emulator(), LIST)).toBe(1); // read again after the refused create, not before
+    expect(await names()).toEqual(['manual.example.com hand-made']);
+    await emulator().control.clearCalls();
+    await syncDns({ ...input(view, hostnames), zoneInDoubt: view.zoneInDoubt });
+    expect(await callsTo(emulator(), LIST)).toBe(1); // a conflict puts the zone in doubt: the next pass reads it
     expect(await callsTo(emulator(), BATCH)).toBe(0);
   });
 

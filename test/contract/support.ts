@@ -31,7 +31,7 @@ export interface TestGateway extends CloudflareGateway {
   createDnsRecord(zoneId: string, input: DnsRecordInput): Promise<DnsRecord>;
   updateDnsRecord(zoneId: string, recordId: string, input: DnsRecordInput): Promise<DnsRecord>;
   deleteDnsRecord(zoneId: string, recordId: string): Promise<'deleted' | 'alreadyGone'>;
-  batchDnsRecords(zoneId: string, batch: DnsBatch): Promise<void>;
+  batchDnsRecords(zoneId: string, batch: DnsBatch): Promise<DnsRecord[]>;
 }
 
 export interface Harness {

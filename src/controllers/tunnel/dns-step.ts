@@ -26,6 +26,11 @@ export interface DnsStepInput {
   hostnames: readonly { hostname: string; zone: string }[];
   adoptUnmanaged: boolean;
   signal?: AbortSignal;
+  /**
+   * Told when a zone's plan has a conflict: someone else (another tunnel, a person) may resolve it, so a kept
+   * copy of the zone's records must not hide that (see zone-records.ts).
+   */
+  zoneInDoubt?: (zoneId: string) => void;
 }
 
 export interface HostnameProblem {
@@ -72,16 +77,25 @@ export async function syncDns(input: DnsStepInput): Promise<DnsOutcome> {
   for (const zone of input.zones) {
     const wanted = input.hostnames.filter((h) => normalizeHostname(h.zone) === normalizeHostname(zone.name));
     const desired = wanted.map((h) => tunnelCname(h.hostname, input.tunnelId, comment));
-    const current = await input.gateway.listDnsRecords(zone.id);
-    const plan = planDns({ current, desired, owner: input.owner, adoptUnmanaged: input.adoptUnmanaged });
-    for (const conflict of plan.conflicts) {
-      const problem = conflictProblem(conflict);
-      outcome.problems.set(conflict.name, problem);
-      if (conflict.reason === 'sibling') outcome.waitingForSibling = true;
-    }
+    const plan = await planZone(input, zone, desired);
+    reportConflicts(plan, outcome);
     if (hasChanges(plan)) await apply(input, zone, plan, desired, outcome);
   }
   return outcome;
+}
+
+async function planZone(input: DnsStepInput, zone: Zone, desired: DnsRecordInput[]): Promise<DnsPlan> {
+  const current = await input.gateway.listDnsRecords(zone.id);
+  const plan = planDns({ current, desired, owner: input.owner, adoptUnmanaged: input.adoptUnmanaged });
+  if (plan.conflicts.length > 0) input.zoneInDoubt?.(zone.id);
+  return plan;
+}
+
+function reportConflicts(plan: DnsPlan, outcome: DnsOutcome): void {
+  for (const conflict of plan.conflicts) {
+    outcome.problems.set(conflict.name, conflictProblem(conflict));
+    if (conflict.reason === 'sibling') outcome.waitingForSibling = true;
+  }
 }
 
 async function apply(
@@ -94,18 +108,23 @@ async function apply(
   input.signal?.throwIfAborted();
   const result = await input.gateway.applyDnsBatch(zone, planToBatch(plan, input.owner));
   // A refused change may be one that took effect: Cloudflare can commit a batch and lose its answer, and the retry
-  // is then refused (the CNAME exists, the record is gone). Read the zone again and keep only what is still to do.
-  const still = result.failures.length > 0 ? await replan(input, zone, desired) : undefined;
+  // is then refused (the CNAME exists, the record is gone). Or the zone changed since it was read (someone made a
+  // record at the name). Read the zone again: keep only what is still to do, and say who holds a name now.
+  const fresh = result.failures.length > 0 ? await planZone(input, zone, desired) : undefined;
+  if (fresh) reportConflicts(fresh, outcome);
+  const still = fresh && stillToChange(fresh);
+  const conflicted = new Set(fresh?.conflicts.map((c) => normalizeHostname(c.name)));
   const failed = new Set<string>();
   for (const failure of result.failures) {
     const op = failure.operation;
     const name = op.kind === 'delete' ? plan.deletes.find((d) => d.id === op.id)?.name : op.record.name;
-    if (name && (!still || still.has(normalizeHostname(name)))) {
-      failed.add(normalizeHostname(name));
-      outcome.problems.set(normalizeHostname(name), {
-        state: 'Pending',
-        message: `DNS change refused: ${failure.error.message}`,
-      });
+    if (!name) continue;
+    const hostname = normalizeHostname(name);
+    // Done after all (its answer was lost): it counts. Still to do: it failed, and says why.
+    if (still && !still.has(hostname) && !conflicted.has(hostname)) continue;
+    failed.add(hostname);
+    if (!outcome.problems.has(hostname)) {
+      outcome.problems.set(hostname, { state: 'Pending', message: `DNS change refused: ${failure.error.message}` });
     }
   }
   outcome.created += plan.creates.filter((c) => !failed.has(normalizeHostname(c.name))).length;
@@ -113,10 +132,8 @@ async function apply(
   outcome.deleted += plan.deletes.filter((d) => !failed.has(normalizeHostname(d.name))).length;
 }
 
-/** Hostnames the plan still has to change after reading the zone again. */
-async function replan(input: DnsStepInput, zone: Zone, desired: DnsRecordInput[]): Promise<Set<string>> {
-  const current = await input.gateway.listDnsRecords(zone.id);
-  const plan = planDns({ current, desired, owner: input.owner, adoptUnmanaged: input.adoptUnmanaged });
+/** Hostnames the plan has to change. */
+function stillToChange(plan: DnsPlan): Set<string> {
   return new Set(
     [
       ...plan.creates.map((c) => c.name),

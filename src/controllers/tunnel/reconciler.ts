@@ -35,7 +35,7 @@ import {
   TUNNEL,
 } from '../shared/resources.js';
 import { newTunnelSecret } from '../shared/tunnel-secret.js';
-import { lookupAccount, reportAccount } from './account-step.js';
+import { lookupAccount, reportAccount, type ResolvedAccount } from './account-step.js';
 import { CloudflareMemo } from './cloudflare-memo.js';
 import { publishRoutes } from './routes-step.js';
 import { readApiCredentials } from './api-credentials.js';
@@ -50,6 +50,7 @@ import { serviceNotices } from './route-status.js';
 import { nextStatus } from './status.js';
 import { readStoredTunnel } from './stored-tunnel.js';
 import { obtainTunnel } from './tunnel-step.js';
+import { cachedZoneRecords, ZoneRecordCache, type CachedZoneRecords } from './zone-records.js';
 
 export interface GatewaySource {
   get(credentials: CloudflareCredentials): CloudflareGateway;
@@ -75,18 +76,37 @@ export interface TunnelReconcilerDeps {
   newSecret?: () => string;
 }
 
+/**
+ * What passes over tunnels of both kinds learn about Cloudflare, shared: tunnels with the same credentials,
+ * account and zones resolve them once, and the tunnels of a zone list its records once per verify period.
+ */
+export interface CloudflareKnowledge {
+  memo: CloudflareMemo;
+  zoneRecords: ZoneRecordCache;
+}
+
+export function cloudflareKnowledge(deps: Pick<TunnelReconcilerDeps, 'clock' | 'verifyPeriodMs'>): CloudflareKnowledge {
+  return {
+    memo: new CloudflareMemo(deps.clock, deps.verifyPeriodMs),
+    zoneRecords: new ZoneRecordCache(deps.clock, deps.verifyPeriodMs),
+  };
+}
+
 export class TunnelReconciler {
   private readonly ctx: RenderContext;
   private readonly missing: MissingTunnelNotices;
   private readonly memo: CloudflareMemo;
+  private readonly zoneRecords: ZoneRecordCache;
 
   constructor(
     private readonly deps: TunnelReconcilerDeps,
     private readonly type: ResourceType,
+    knowledge: CloudflareKnowledge = cloudflareKnowledge(deps),
   ) {
     this.ctx = { operatorNamespace: deps.operatorNamespace };
     this.missing = new MissingTunnelNotices(deps.events);
-    this.memo = new CloudflareMemo(deps.clock, deps.verifyPeriodMs);
+    this.memo = knowledge.memo;
+    this.zoneRecords = knowledge.zoneRecords;
   }
 
   readonly reconcile = async ({ key, signal }: ReconcileContext): Promise<ReconcileResult | void> => {
@@ -175,14 +195,9 @@ export class TunnelReconciler {
   }
 
   private async sync(tunnel: TunnelLike, report: Report, signal: AbortSignal): Promise<void> {
-    const { gateway, credentialKey: memoKey } = await this.gateway(tunnel, report);
+    const { gateway, zoneInDoubt, credentialKey: memoKey } = await this.gateway(tunnel, report);
     const uid = memoId(tunnel);
-    const account = await this.memo.through(
-      uid,
-      'account',
-      `${memoKey} ${JSON.stringify(tunnel.spec.cloudflare)}`,
-      () => lookupAccount(gateway, tunnel),
-    );
+    const account = await this.account(gateway, memoKey, tunnel);
     reportAccount(report, account);
     const namespace = targetNamespace(tunnel, this.ctx);
     const names = objectNames(tunnel);
@@ -226,6 +241,7 @@ export class TunnelReconciler {
       memo: this.memo,
       memoTunnel: uid,
       memoKey: `${memoKey} ${obtained.credentials.tunnelId}`,
+      zoneInDoubt,
       report,
       signal,
     });
@@ -249,6 +265,21 @@ export class TunnelReconciler {
     report.released = true;
   }
 
+  /**
+   * The account and zones, shared by the tunnels with the same credentials, account and zone names. A lookup that
+   * misses a zone is not remembered: the zone may be added any time.
+   */
+  private async account(gateway: CloudflareGateway, memoKey: string, tunnel: TunnelLike): Promise<ResolvedAccount> {
+    const { accountId, accountName, zones } = tunnel.spec.cloudflare;
+    const print = `${memoKey} ${JSON.stringify([accountId, accountName, zones ?? []])}`;
+    const entry = `account ${print}`;
+    const known = this.memo.recall<ResolvedAccount>(entry, 'account', print);
+    if (known) return known;
+    const account = await lookupAccount(gateway, tunnel);
+    if (account.missingZones.length === 0) this.memo.remember(entry, 'account', print, account);
+    return account;
+  }
+
   /** The gateway, whose getTunnel answers from the memo while the tunnel is known to exist. */
   private verifiedTunnels(gateway: CloudflareGateway, uid: string, memoKey: string): CloudflareGateway {
     return {
@@ -265,16 +296,18 @@ export class TunnelReconciler {
   }
 
   /** The gateway for the Tunnel's API credentials, or a reported CredentialsValid failure. */
-  private async gateway(
-    tunnel: TunnelLike,
-    report: Report,
-  ): Promise<{ gateway: CloudflareGateway; credentialKey: string }> {
+  private async gateway(tunnel: TunnelLike, report: Report): Promise<CachedZoneRecords & { credentialKey: string }> {
     const ref = tunnel.spec.cloudflare.credentialsSecretRef;
     const namespace = isClusterTunnel(tunnel) ? this.deps.operatorNamespace : (tunnel.metadata.namespace ?? '');
     const secret = await readOptional<V1Secret>(this.deps.client, SECRET, namespace, ref.name);
     const read = readApiCredentials(secret, ref, namespace);
-    if (read.ok)
-      return { gateway: this.deps.gateways.get(read.credentials), credentialKey: credentialKey(read.credentials) };
+    if (read.ok) {
+      const key = credentialKey(read.credentials);
+      return {
+        ...cachedZoneRecords(this.deps.gateways.get(read.credentials), this.zoneRecords, key),
+        credentialKey: key,
+      };
+    }
     report.set(failed(ConditionType.CredentialsValid, read.reason, read.message));
     if (tunnel.metadata.deletionTimestamp) {
       deletionBlocked(report, `${read.message}: cannot remove the tunnel's Cloudflare objects; see docs/tunnels.md`);

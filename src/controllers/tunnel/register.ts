@@ -15,7 +15,7 @@ import {
   SERVICE,
   TUNNEL,
 } from '../shared/resources.js';
-import { TunnelReconciler, type TunnelReconcilerDeps } from './reconciler.js';
+import { cloudflareKnowledge, TunnelReconciler, type TunnelReconcilerDeps } from './reconciler.js';
 import { tunnelsUsingSecret } from './secret-watch.js';
 import { tunnelsForService, tunnelsSharingHostnames } from './service-watch.js';
 
@@ -40,6 +40,7 @@ function routeWatches(primary: ResourceType): NonNullable<ControllerRegistration
 }
 
 export function tunnelControllers(deps: TunnelReconcilerDeps): ControllerRegistration[] {
+  const knowledge = cloudflareKnowledge(deps); // tunnels of both kinds share what they learn about Cloudflare
   return [
     {
       name: 'tunnel',
@@ -49,7 +50,7 @@ export function tunnelControllers(deps: TunnelReconcilerDeps): ControllerRegistr
         { type: SECRET, namespaces: 'watched', map: tunnelsUsingSecret(TUNNEL, deps.operatorNamespace) },
         ...routeWatches(TUNNEL),
       ],
-      reconcile: new TunnelReconciler(deps, TUNNEL).reconcile,
+      reconcile: new TunnelReconciler(deps, TUNNEL, knowledge).reconcile,
       backoff: TUNNEL_BACKOFF,
     },
     {
@@ -60,7 +61,7 @@ export function tunnelControllers(deps: TunnelReconcilerDeps): ControllerRegistr
         { type: SECRET, namespaces: 'operator', map: tunnelsUsingSecret(CLUSTER_TUNNEL, deps.operatorNamespace) },
         ...routeWatches(CLUSTER_TUNNEL),
       ],
-      reconcile: new TunnelReconciler(deps, CLUSTER_TUNNEL).reconcile,
+      reconcile: new TunnelReconciler(deps, CLUSTER_TUNNEL, knowledge).reconcile,
       backoff: TUNNEL_BACKOFF,
     },
   ];

@@ -11,7 +11,7 @@ import type { ResolvedAccount } from './account-step.js';
 import type { CloudflareMemo } from './cloudflare-memo.js';
 import { desiredState } from './desired.js';
 import { dnsCondition } from './dns-condition.js';
-import { recordOwner, syncDns, type DnsOutcome } from './dns-step.js';
+import { recordOwner, syncDns, type DnsOutcome, type DnsStepInput } from './dns-step.js';
 import { applyObjects, type ActualObjects } from './objects-step.js';
 import type { Report } from './report.js';
 import { renderRoute, routeStatuses, ruleKey } from './route-status.js';
@@ -36,6 +36,7 @@ export interface PublishInput {
   memoTunnel: string;
   /** Identifies the credentials and the Cloudflare tunnel in memo fingerprints. */
   memoKey: string;
+  zoneInDoubt?: DnsStepInput['zoneInDoubt'];
   report: Report;
   signal: AbortSignal;
 }
@@ -108,6 +109,7 @@ async function syncRecords(input: PublishInput, hostnames: { hostname: string; z
     hostnames,
     adoptUnmanaged,
     signal: input.signal,
+    zoneInDoubt: input.zoneInDoubt,
   });
   if (dns.problems.size === 0) memo.remember(uid, 'dns', print);
   if (dns.created + dns.updated + dns.deleted > 0) {
