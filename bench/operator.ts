@@ -7,10 +7,12 @@ import { freePort } from '../e2e/cluster/cluster.js';
 import { waitFor } from '../e2e/cluster/wait.js';
 import { OperatorProcess } from '../e2e/tunnel/support.js';
 import { OPERATOR_NAMESPACE } from './audit.js';
+import { imageNodeFlags } from './node-flags.js';
 import { LEASE_NAME, OWNER_ID } from './cluster.js';
 
 const root = resolve(import.meta.dirname, '..');
 export const DIST_MAIN = join(root, 'dist', 'main.js');
+
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
 export interface OperatorOptions {
@@ -53,7 +55,7 @@ export class BenchOperator {
     };
     const spawnedAt = performance.now();
     const spawnedEpoch = Date.now();
-    const process = new OperatorProcess(OPERATOR_NAMESPACE, options.apiBaseUrl, env, [DIST_MAIN]);
+    const process = new OperatorProcess(OPERATOR_NAMESPACE, options.apiBaseUrl, env, [...imageNodeFlags(), DIST_MAIN]);
     const operator = new BenchOperator(process, `http://127.0.0.1:${port}/metrics`, spawnedAt, spawnedEpoch);
     operator.sampler = setInterval(() => operator.sample(), 200);
     return operator;

@@ -198,6 +198,14 @@ describe('cachedZoneRecords', () => {
     expect(calls).toEqual(['list z', 'batch', 'list z']);
   });
 
+  it('forgets the zone when the answer holds fewer records than the batch wrote', async () => {
+    const { calls, view } = setup(() => Promise.resolve(ok([])));
+    await view.gateway.listDnsRecords('z');
+    await view.gateway.applyDnsBatch(ZONE, { ...empty, posts: [{ ...record('n'), type: 'CNAME', comment: 'c' }] });
+    await view.gateway.listDnsRecords('z');
+    expect(calls).toEqual(['list z', 'batch', 'list z']);
+  });
+
   it('forgets the zone it is told is in doubt, for this credential only', async () => {
     const { calls, view } = setup(() => Promise.resolve(ok([])));
     await view.gateway.listDnsRecords('z');

@@ -101,7 +101,9 @@ export function cachedZoneRecords(
           cache.forget(keyOf(zone.id)); // the batch may have been committed with its answer lost
           throw err;
         }
-        if (result.failures.length > 0) cache.forget(keyOf(zone.id));
+        // An answer without every record written (refused ones, or fewer than sent) cannot keep the copy exact.
+        const sent = batch.patches.length + batch.puts.length + batch.posts.length;
+        if (result.failures.length > 0 || result.written.length < sent) cache.forget(keyOf(zone.id));
         else cache.applied(keyOf(zone.id), result);
         return result;
       },

@@ -1,0 +1,15 @@
+// The Node flags the operator runs with in its image, so that the benchmarks measure it exactly as users run it.
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+
+const root = resolve(import.meta.dirname, '..');
+
+/** The Node flags the image's ENTRYPOINT gives the operator (`node <flags> dist/main.js`), read from the Dockerfile. */
+export function imageNodeFlags(dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8')): string[] {
+  const line = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
+  const argv = line ? (JSON.parse(line) as unknown) : undefined;
+  if (!Array.isArray(argv) || argv[0] !== 'node' || argv.at(-1) !== 'dist/main.js') {
+    throw new Error('the Dockerfile has no ENTRYPOINT ["node", ...flags, "dist/main.js"]');
+  }
+  return argv.slice(1, -1).map(String);
+}

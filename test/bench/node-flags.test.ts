@@ -1,0 +1,24 @@
+// The benchmarks run the operator with the Node flags of the image's ENTRYPOINT: read from the Dockerfile.
+import { imageNodeFlags } from '../../bench/node-flags.js';
+
+describe('imageNodeFlags', () => {
+  it('reads the flags between node and dist/main.js from the Dockerfile in the repo', () => {
+    const flags = imageNodeFlags();
+    expect(flags).toContain('--max-semi-space-size=2');
+    expect(flags.every((f) => f.startsWith('--'))).toBe(true);
+  });
+
+  it('reads any flags, none included', () => {
+    expect(imageNodeFlags('FROM x\nENTRYPOINT ["node", "--a", "--b=1", "dist/main.js"]\n')).toEqual(['--a', '--b=1']);
+    expect(imageNodeFlags('ENTRYPOINT ["node", "dist/main.js"]')).toEqual([]);
+  });
+
+  it.each([
+    ['no ENTRYPOINT', 'FROM x\nCMD ["node", "dist/main.js"]'],
+    ['another program', 'ENTRYPOINT ["tini", "dist/main.js"]'],
+    ['another script', 'ENTRYPOINT ["node", "--a", "other.js"]'],
+    ['the shell form', 'ENTRYPOINT node dist/main.js'],
+  ])('refuses a Dockerfile with %s', (_what, dockerfile) => {
+    expect(() => imageNodeFlags(dockerfile)).toThrow('the Dockerfile has no ENTRYPOINT');
+  });
+});
