@@ -43,7 +43,7 @@ function setup(watchNamespaces: string[] = [], failingList?: string, heldList?: 
     operatorNamespace: 'ops',
     concurrency: 2,
     resyncPeriodMs: 0,
-    coalesce: { quietMs: 50, maxWaitMs: 1000 },
+    coalesce: { quietMs: 50, maxQuietMs: 50, maxWaitMs: 1000 },
     clock,
     sourceFactory: (type, namespace, labelSelector) => {
       const id = `${resourceId(type)}|${namespace ?? '*'}|${labelSelector ?? ''}`;

@@ -213,10 +213,15 @@ describe('Controller scheduling', () => {
 
 describe('Controller coalescing', () => {
   it.each([
-    ['with a window, coalesced keys run once after the burst', { quietMs: 50, maxWaitMs: 1000 }, true, [250]],
-    ['a plain enqueue is never delayed', { quietMs: 50, maxWaitMs: 1000 }, false, [0, 10, 20]],
+    [
+      'with a window, coalesced keys run once after the burst',
+      { quietMs: 50, maxQuietMs: 50, maxWaitMs: 1000 },
+      true,
+      [250],
+    ],
+    ['a plain enqueue is never delayed', { quietMs: 50, maxQuietMs: 50, maxWaitMs: 1000 }, false, [0, 10, 20]],
     ['without a window, coalesce is ignored', undefined, true, [0, 10, 20]],
-    ['a window of 0 is no window', { quietMs: 0, maxWaitMs: 1000 }, true, [0, 10, 20]],
+    ['a window of 0 is no window', { quietMs: 0, maxQuietMs: 0, maxWaitMs: 1000 }, true, [0, 10, 20]],
   ])('%s', async (_, coalesce, coalesced, expected) => {
     const runs: number[] = [];
     let elapsed = (): number => 0;
@@ -236,12 +241,16 @@ describe('Controller coalescing', () => {
 
   it.each([
     [0, undefined],
-    [50, { quietMs: 50, maxWaitMs: 5000 }],
-    [200, { quietMs: 200, maxWaitMs: 5000 }],
-    [400, { quietMs: 400, maxWaitMs: 8000 }],
-  ])('coalesceWindow(%i ms): quiet for the window, at most max(5 s, 20 × window)', (windowMs, expected) => {
-    expect(coalesceWindow(windowMs)).toEqual(expected);
-  });
+    [25, { quietMs: 25, maxQuietMs: 500, maxWaitMs: 30_000 }],
+    [150, { quietMs: 150, maxQuietMs: 3000, maxWaitMs: 30_000 }],
+    [151, { quietMs: 151, maxQuietMs: 3020, maxWaitMs: 30_200 }],
+    [400, { quietMs: 400, maxQuietMs: 8000, maxWaitMs: 80_000 }],
+  ])(
+    'coalesceWindow(%i ms): quiet for the window, up to 20 × window, at most max(30 s, 200 × window)',
+    (windowMs, expected) => {
+      expect(coalesceWindow(windowMs)).toEqual(expected);
+    },
+  );
 });
 
 describe('Controller stop and shutdown', () => {

@@ -10,7 +10,9 @@ import { systemClock, type Clock } from './clock.js';
 import type { BackoffOptions } from './backoff.js';
 import { TerminalError, toError } from './errors.js';
 import { nullLogger, type Logger } from './logger.js';
-import { WorkQueue, type WorkQueueObserver } from './work-queue.js';
+import { WorkQueue, type CoalesceOptions, type WorkQueueObserver } from './work-queue.js';
+
+export type { CoalesceOptions };
 
 export interface ReconcileResult {
   /** Come back after this many milliseconds even if nothing changes (polling an external system). */
@@ -54,24 +56,25 @@ export interface ControllerOptions {
   observer?: ControllerObserver;
 }
 
-/** See WorkQueue.addCoalesced. */
-export interface CoalesceOptions {
-  quietMs: number;
-  maxWaitMs: number;
-}
-
+/** The pause a stream of changes may stretch to: MAX_QUIET_FACTOR × the window. */
+const MAX_QUIET_FACTOR = 20;
 /** The longest a coalesced key waits is the larger of this and MAX_WAIT_FACTOR × the window. */
-const MIN_MAX_WAIT_MS = 5000;
-const MAX_WAIT_FACTOR = 20;
+const MIN_MAX_WAIT_MS = 30_000;
+const MAX_WAIT_FACTOR = 200;
 
 /**
- * The coalescing for a window (`--coalesce-window`): a key is queued once its changes have paused for the
- * window, and at the latest max(5 s, 20 × window) after the first of them: a burst that a client sends over a few
- * seconds is one reconcile, and a steady trickle of changes still reconciles every few seconds. 0 disables it.
+ * The coalescing for a window (`--coalesce-window`): a lone change is reconciled once the window has passed;
+ * changes that come closer together (a client applying hundreds of Services) wait for a pause of twice their gap,
+ * up to 20 × window, so the whole burst is one reconcile; and a set that never stops changing is still reconciled
+ * every max(30 s, 200 × window). 0 disables it.
  */
 export function coalesceWindow(windowMs: number): CoalesceOptions | undefined {
   if (windowMs <= 0) return undefined;
-  return { quietMs: windowMs, maxWaitMs: Math.max(MIN_MAX_WAIT_MS, MAX_WAIT_FACTOR * windowMs) };
+  return {
+    quietMs: windowMs,
+    maxQuietMs: MAX_QUIET_FACTOR * windowMs,
+    maxWaitMs: Math.max(MIN_MAX_WAIT_MS, MAX_WAIT_FACTOR * windowMs),
+  };
 }
 
 export interface StopOptions {
@@ -109,7 +112,7 @@ export class Controller {
    */
   enqueue(key: string, options: { coalesce?: boolean } = {}): void {
     const window = this.options.coalesce;
-    if (options.coalesce && window) this.queue.addCoalesced(key, window.quietMs, window.maxWaitMs);
+    if (options.coalesce && window) this.queue.addCoalesced(key, window);
     else this.queue.add(key);
   }
 

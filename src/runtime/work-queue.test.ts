@@ -106,6 +106,19 @@ describe('WorkQueue', () => {
 });
 
 describe('WorkQueue.addCoalesced', () => {
+  /** A 50 ms pause whatever the pace of the adds. */
+  const FIXED_50 = { quietMs: 50, maxQuietMs: 50, maxWaitMs: 1000 };
+  /** 25 ms after a lone add; adds closer than 250 ms stretch it to twice their gap (up to 500 ms). */
+  const ADAPTIVE = { quietMs: 25, maxQuietMs: 500, maxWaitMs: 30_000 };
+
+  /** Coalesced adds of `k` every `everyMs` from 0 up to (not including) `untilMs`. */
+  async function addEvery(queue: WorkQueue, clock: FakeClock, everyMs: number, untilMs: number): Promise<void> {
+    for (let t = 0; t < untilMs; t += everyMs) {
+      queue.addCoalesced('k', ADAPTIVE);
+      await clock.advance(everyMs);
+    }
+  }
+
   /** A worker that takes every key at once and records when it got it, relative to the start. */
   function consume(queue: WorkQueue, clock: FakeClock): number[] {
     const start = clock.now();
@@ -122,7 +135,7 @@ describe('WorkQueue.addCoalesced', () => {
   /** Coalesced adds of `k` every 10 ms from 0 up to (not including) `untilMs`. */
   async function trickle(queue: WorkQueue, clock: FakeClock, untilMs: number, quietMs = 50): Promise<void> {
     for (let t = 0; t < untilMs; t += 10) {
-      queue.addCoalesced('k', quietMs, 1000);
+      queue.addCoalesced('k', { quietMs, maxQuietMs: quietMs, maxWaitMs: 1000 });
       await clock.advance(10);
     }
   }
@@ -148,7 +161,7 @@ describe('WorkQueue.addCoalesced', () => {
   it('a plain add during a burst joins it: one run when the burst ends', async () => {
     const { queue, clock } = makeQueue();
     const handed = consume(queue, clock);
-    queue.addCoalesced('k', 50, 1000);
+    queue.addCoalesced('k', FIXED_50);
     await clock.advance(10);
     queue.add('k');
     await clock.advance(5000);
@@ -162,7 +175,7 @@ describe('WorkQueue.addCoalesced', () => {
   it('a key already waiting is taken back and joins the burst', async () => {
     const { queue, clock } = makeQueue();
     queue.add('k');
-    queue.addCoalesced('k', 50, 1000);
+    queue.addCoalesced('k', FIXED_50);
     expect(queue.len()).toBe(0);
     await clock.advance(49);
     expect(queue.len()).toBe(0);
@@ -175,7 +188,7 @@ describe('WorkQueue.addCoalesced', () => {
     queue.add('k');
     const key = await queue.get();
     queue.add('k'); // re-added while in flight
-    queue.addCoalesced('k', 50, 1000);
+    queue.addCoalesced('k', FIXED_50);
     queue.done(key!);
     expect(queue.len()).toBe(0); // the re-run waits for the burst
     await clock.advance(50);
@@ -186,23 +199,70 @@ describe('WorkQueue.addCoalesced', () => {
     const { queue, clock } = makeQueue();
     queue.add('k');
     const key = await queue.get();
-    queue.addCoalesced('k', 50, 1000);
+    queue.addCoalesced('k', FIXED_50);
     await clock.advance(50);
     expect(queue.len()).toBe(0);
     queue.done(key!);
     expect(queue.len()).toBe(1);
   });
 
+  it('a lone add waits only the quiet time', async () => {
+    const { queue, clock } = makeQueue();
+    const handed = consume(queue, clock);
+    queue.addCoalesced('k', ADAPTIVE);
+    await clock.advance(24);
+    expect(handed).toEqual([]);
+    await clock.advance(1);
+    expect(handed).toEqual([25]);
+    queue.shutDown();
+  });
+
+  it('adds 100 ms apart are one burst: the pause stretches to 200 ms, after the lone first add', async () => {
+    const { queue, clock } = makeQueue();
+    const handed = consume(queue, clock);
+    await addEvery(queue, clock, 100, 3000); // adds at 0, 100, …, 2900
+    await clock.advance(10_000);
+    expect(handed).toEqual([25, 3100]);
+    queue.shutDown();
+  });
+
+  it('adds 250 ms apart are a stream at the limit: a 500 ms pause each', async () => {
+    const { queue, clock } = makeQueue();
+    const handed = consume(queue, clock);
+    await addEvery(queue, clock, 250, 1000); // adds at 0, 250, 500, 750
+    await clock.advance(10_000);
+    expect(handed).toEqual([25, 1250]);
+    queue.shutDown();
+  });
+
+  it('adds further apart than half the longest pause are lone changes, each handled after the quiet time', async () => {
+    const { queue, clock } = makeQueue();
+    const handed = consume(queue, clock);
+    await addEvery(queue, clock, 251, 1000); // adds at 0, 251, 502, 753
+    await clock.advance(10_000);
+    expect(handed).toEqual([25, 276, 527, 778]);
+    queue.shutDown();
+  });
+
+  it('a stream that never pauses is still handed out every maxWait', async () => {
+    const { queue, clock } = makeQueue();
+    const handed = consume(queue, clock);
+    await addEvery(queue, clock, 100, 65_000);
+    await clock.advance(10_000);
+    expect(handed).toEqual([25, 30_100, 60_100, 65_100]); // each burst's first add (100, 30 100) + 30 s
+    queue.shutDown();
+  });
+
   it('quiet 0 is a plain add', () => {
     const { queue, clock } = makeQueue();
-    queue.addCoalesced('k', 0, 1000);
+    queue.addCoalesced('k', { quietMs: 0, maxQuietMs: 0, maxWaitMs: 1000 });
     expect(queue.len()).toBe(1);
     expect(clock.pendingTimers).toBe(0);
   });
 
   it('shutDown cancels pending coalesced adds', async () => {
     const { queue, clock } = makeQueue();
-    queue.addCoalesced('k', 50, 1000);
+    queue.addCoalesced('k', FIXED_50);
     queue.shutDown();
     expect(clock.pendingTimers).toBe(0);
     await clock.advance(5000);

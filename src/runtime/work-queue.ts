@@ -20,6 +20,16 @@ export interface WorkQueueOptions {
 
 type Waiter = (key: string | undefined) => void;
 
+/** How addCoalesced waits out a burst of adds of one key. */
+export interface CoalesceOptions {
+  /** Quiet time after an add that arrives on its own (no add of the key within maxQuietMs / 2 before it). */
+  quietMs: number;
+  /** Adds closer than half of this are a stream: the quiet time becomes twice their gap, up to this. */
+  maxQuietMs: number;
+  /** The longest a key waits after the first add of a burst. */
+  maxWaitMs: number;
+}
+
 export class WorkQueue {
   private readonly order: string[] = [];
   /** Keys that need processing (queued, or re-added while in flight). */
@@ -30,6 +40,8 @@ export class WorkQueue {
   private readonly delayed = new Map<string, { due: number; timer: Timer }>();
   /** Pending coalesced adds: when the first of the burst came, and the timer that will queue the key. */
   private readonly coalescing = new Map<string, { first: number; timer: Timer }>();
+  /** When each key was last added coalesced (the gap to the next add tells a stream from a lone change). */
+  private readonly lastCoalesced = new Map<string, number>();
   private readonly backoff: KeyedBackoff;
   private readonly clock: Clock;
   private readonly observer: WorkQueueObserver | undefined;
@@ -72,13 +84,15 @@ export class WorkQueue {
   }
 
   /**
-   * Queues `key` once the adds of it have paused for `quietMs`, but no later than `maxWaitMs` after the first
-   * coalesced add since it was last queued: a burst of changes costs one reconcile after the burst, and a
-   * steady trickle one per `maxWaitMs`. A key already waiting to run is taken back and joins the burst (its run
-   * would see only the start of it); one in flight is queued again once the burst ends and it is done.
+   * Queues `key` once the adds of it have paused, but no later than `maxWaitMs` after the first coalesced add
+   * since it was last queued: a burst of changes costs one reconcile after the burst, and a steady stream one per
+   * `maxWaitMs`. The pause is `quietMs` after a lone add, so a single change is handled at once; adds that come
+   * close together (a client applying many objects) stretch it to twice their gap, up to `maxQuietMs`, so the
+   * burst is not cut into pieces by its own pace. A key already waiting to run is taken back and joins the burst
+   * (its run would see only the start of it); one in flight is queued again once the burst ends and it is done.
    * `quietMs` ≤ 0 is a plain add().
    */
-  addCoalesced(key: string, quietMs: number, maxWaitMs: number): void {
+  addCoalesced(key: string, { quietMs, maxQuietMs, maxWaitMs }: CoalesceOptions): void {
     if (this.shuttingDown) return;
     if (quietMs <= 0) {
       this.add(key);
@@ -86,15 +100,25 @@ export class WorkQueue {
     }
     this.withdraw(key);
     const now = this.clock.now();
+    const gap = now - (this.lastCoalesced.get(key) ?? -Infinity);
+    this.lastCoalesced.set(key, now);
+    const quiet = 2 * gap <= maxQuietMs ? Math.max(quietMs, 2 * gap) : quietMs;
     const pending = this.coalescing.get(key);
     pending?.timer.cancel();
     const first = pending?.first ?? now;
-    const due = Math.min(now + quietMs, first + maxWaitMs);
+    const due = Math.min(now + quiet, first + maxWaitMs);
     const timer = this.clock.schedule(due - now, () => {
       this.coalescing.delete(key);
+      this.forgetStaleAdds(maxQuietMs);
       this.add(key);
     });
     this.coalescing.set(key, { first, timer });
+  }
+
+  /** Drops add times too old to make a stream (keeps the map to the keys that are changing). */
+  private forgetStaleAdds(maxQuietMs: number): void {
+    const now = this.clock.now();
+    for (const [key, at] of this.lastCoalesced) if (2 * (now - at) > maxQuietMs) this.lastCoalesced.delete(key);
   }
 
   /** Queues `key` after its next backoff delay; returns the delay. */
