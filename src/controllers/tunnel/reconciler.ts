@@ -202,17 +202,14 @@ export class TunnelReconciler {
     const namespace = targetNamespace(tunnel, this.ctx);
     const names = objectNames(tunnel);
     const client = this.deps.client;
-    const actual = {
-      secret: await readOptional<V1Secret>(client, SECRET, namespace, names.secret),
-      configMap: await readOptional<V1ConfigMap>(client, CONFIG_MAP, namespace, names.configMap),
-      deployment: await readOptional<V1Deployment>(client, DEPLOYMENT, namespace, names.deployment),
-      podDisruptionBudget: await readOptional<V1PodDisruptionBudget>(
-        client,
-        POD_DISRUPTION_BUDGET,
-        namespace,
-        names.podDisruptionBudget,
-      ),
-    };
+    // Live reads (the objects this pass may write), sent together: they are independent.
+    const [secret, configMap, deployment, podDisruptionBudget] = await Promise.all([
+      readOptional<V1Secret>(client, SECRET, namespace, names.secret),
+      readOptional<V1ConfigMap>(client, CONFIG_MAP, namespace, names.configMap),
+      readOptional<V1Deployment>(client, DEPLOYMENT, namespace, names.deployment),
+      readOptional<V1PodDisruptionBudget>(client, POD_DISRUPTION_BUDGET, namespace, names.podDisruptionBudget),
+    ]);
+    const actual = { secret, configMap, deployment, podDisruptionBudget };
     const obtained = await obtainTunnel({
       client,
       gateway: this.verifiedTunnels(gateway, uid, memoKey),
