@@ -18,6 +18,7 @@ import {
   createTunnel,
   deleteTunnel,
   findTunnelByName,
+  getConnectors,
   getTunnel,
   getTunnelToken,
   type CreateTunnelInput,
@@ -32,6 +33,7 @@ import type {
   DnsRecord,
   DnsRecordFilter,
   TunnelConfiguration,
+  TunnelConnectors,
   VersionedTunnelConfiguration,
   Zone,
 } from './types.js';
@@ -50,6 +52,8 @@ export interface CloudflareGateway {
   /** Deletes with the tunnel's connections (cascade); a tunnel already gone counts as deleted. */
   deleteTunnel(accountId: string, tunnelId: string): Promise<DeleteOutcome>;
   getTunnelToken(accountId: string, tunnelId: string): Promise<string>;
+  /** The connected cloudflared connectors, summed up (count, colos, versions, lowest configuration version). */
+  getConnectors(accountId: string, tunnelId: string): Promise<TunnelConnectors>;
   getTunnelConfiguration(accountId: string, tunnelId: string): Promise<VersionedTunnelConfiguration>;
   putTunnelConfiguration(
     accountId: string,
@@ -129,6 +133,7 @@ export function bindGateway(ctx: GatewayContext): CloudflareGateway {
     findTunnelByName: (accountId, name) => findTunnelByName(ctx, accountId, name),
     deleteTunnel: (accountId, tunnelId) => deleteTunnel(ctx, accountId, tunnelId),
     getTunnelToken: (accountId, tunnelId) => getTunnelToken(ctx, accountId, tunnelId),
+    getConnectors: (accountId, tunnelId) => getConnectors(ctx, accountId, tunnelId),
     getTunnelConfiguration: (accountId, tunnelId) => getTunnelConfiguration(ctx, accountId, tunnelId),
     putTunnelConfiguration: (accountId, tunnelId, config) => putTunnelConfiguration(ctx, accountId, tunnelId, config),
     listDnsRecords: (zoneId, filter) => listDnsRecords(ctx, zoneId, filter),

@@ -32,6 +32,7 @@ export type {
   RemoteIngressRule,
   TunnelConfigSource,
   TunnelConfiguration,
+  TunnelConnectors,
   VersionedTunnelConfiguration,
   Zone,
 } from './types.js';

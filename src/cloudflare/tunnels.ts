@@ -1,8 +1,8 @@
 // Cloudflare Tunnels (cfd_tunnel): create, find, delete, token, connectors.
 import { gatewayError, listAllPages, orUndefinedIfNotFound, type GatewayContext } from './context.js';
 import { CloudflareApiError } from './errors.js';
-import { toTunnel } from './mappers.js';
-import type { CloudflareTunnel, CreatedTunnel, TunnelConfigSource } from './types.js';
+import { toTunnel, toTunnelConnectors } from './mappers.js';
+import type { CloudflareTunnel, CreatedTunnel, TunnelConfigSource, TunnelConnectors } from './types.js';
 
 /** Cloudflare refuses to delete a tunnel that still has connections (HTTP 400, this code). */
 export const TUNNEL_HAS_CONNECTIONS_CODE = 1022;
@@ -101,6 +101,21 @@ async function cleanupConnections(ctx: GatewayContext, accountId: string, tunnel
     ctx.sdk.zeroTrust.tunnels.cloudflared.connections.delete(tunnelId, { account_id: accountId }, opts),
   );
   return true;
+}
+
+/**
+ * The cloudflared connectors of the tunnel (`GET .../connections`: one entry per connector, with its connections,
+ * cloudflared version and the remote configuration version it runs), summed up.
+ */
+export async function getConnectors(
+  ctx: GatewayContext,
+  accountId: string,
+  tunnelId: string,
+): Promise<TunnelConnectors> {
+  const page = await ctx.call('tunnels.connections.list', { accountId, tunnelId }, (opts) =>
+    ctx.sdk.zeroTrust.tunnels.cloudflared.connections.get(tunnelId, { account_id: accountId }, opts),
+  );
+  return toTunnelConnectors(page.result);
 }
 
 /** The token cloudflared runs with (`cloudflared tunnel run --token`). A secret: never log it. */

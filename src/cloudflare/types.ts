@@ -65,6 +65,23 @@ export interface VersionedTunnelConfiguration {
   config: TunnelConfiguration | undefined;
 }
 
+/**
+ * The cloudflared connectors of a tunnel, as Cloudflare's connections list reports them, summed up. Only
+ * connectors with at least one open connection count.
+ */
+export interface TunnelConnectors {
+  count: number;
+  /** The Cloudflare data centres they are connected to, sorted, each once. */
+  colos: string[];
+  /** The cloudflared versions they run, sorted, each once. */
+  versions: string[];
+  /**
+   * The lowest remote configuration version among them (`config_version`); undefined when none reports one (or
+   * there is no connector).
+   */
+  configVersion: number | undefined;
+}
+
 export interface DnsRecord {
   id: string;
   name: string;

@@ -1,4 +1,5 @@
 // A typed client for the emulator's control API.
+import type { ConfigPickupRequest } from './control.js';
 import type { CallStats } from './emulator.js';
 import type { ActiveFault, FaultRule } from './faults.js';
 import type { RateLimitSettings } from './rate-limit.js';
@@ -44,6 +45,14 @@ export class ControlClient {
     return this.request('PUT', `/tunnels/${encodeURIComponent(tunnelId)}/connectors`, { replicas, ...options }).then(
       () => undefined,
     );
+  }
+
+  /**
+   * How the tunnel's connectors take up a pushed configuration: `delayMs` after the PUT, and never above `holdAt`
+   * (null: catch up again). Fields left out keep their value.
+   */
+  setConfigPickup(tunnelId: string, pickup: ConfigPickupRequest): Promise<void> {
+    return this.request('PUT', `/tunnels/${encodeURIComponent(tunnelId)}/config-pickup`, pickup).then(() => undefined);
   }
 
   setRateLimit(settings: RateLimitSettings): Promise<void> {

@@ -2,7 +2,7 @@
 // no faults, not counted.
 import type { Emulator } from './emulator.js';
 import type { FaultRule } from './faults.js';
-import { connect } from './handlers/tunnels.js';
+import { connect } from './connectors.js';
 import type { RateLimitSettings } from './rate-limit.js';
 import { Router } from './router.js';
 import type { SeedInput } from './state.js';
@@ -28,11 +28,36 @@ export interface ConnectorsRequest {
 const setConnectors: ControlHandler = (emulator, params, body) => {
   const tunnel = emulator.state.tunnels.get(params['tunnel_id'] ?? '');
   if (!tunnel) return { status: 404, body: { error: 'no such tunnel' } };
+  if (tunnel.deletedAt !== undefined)
+    return { status: 409, body: { error: 'the tunnel is deleted: nothing connects' } };
   const request = body as ConnectorsRequest;
   if (!Number.isInteger(request?.replicas) || request.replicas < 0) return bad('replicas must be a whole number');
   connect(emulator.state, tunnel, request.replicas);
   tunnel.reconnectOnCleanup = request.reconnectOnCleanup ? request.replicas : 0;
   return ok({ tunnelId: tunnel.id, connectors: tunnel.connectors.length });
+};
+
+/** `holdAt: null` lets the connectors catch up again; a field left out keeps its value. */
+export interface ConfigPickupRequest {
+  delayMs?: number;
+  holdAt?: number | null;
+}
+
+const setConfigPickup: ControlHandler = (emulator, params, body) => {
+  const tunnel = emulator.state.tunnels.get(params['tunnel_id'] ?? '');
+  if (!tunnel) return { status: 404, body: { error: 'no such tunnel' } };
+  const { delayMs, holdAt } = (body ?? {}) as ConfigPickupRequest;
+  if (delayMs !== undefined && !(Number.isFinite(delayMs) && delayMs >= 0)) {
+    return bad('delayMs must be a non-negative number');
+  }
+  if (holdAt !== undefined && holdAt !== null && !(Number.isInteger(holdAt) && holdAt >= 0)) {
+    return bad('holdAt must be a whole number or null');
+  }
+  tunnel.pickup = {
+    delayMs: delayMs ?? tunnel.pickup.delayMs,
+    holdAt: holdAt === null ? undefined : (holdAt ?? tunnel.pickup.holdAt),
+  };
+  return ok({ tunnelId: tunnel.id, ...tunnel.pickup, configVersion: tunnel.config.version });
 };
 
 const setRateLimit: ControlHandler = (emulator, _params, body) => {
@@ -71,6 +96,7 @@ export function controlRouter(): Router<ControlHandler> {
       return ok();
     })
     .add('PUT', '/tunnels/:tunnel_id/connectors', setConnectors)
+    .add('PUT', '/tunnels/:tunnel_id/config-pickup', setConfigPickup)
     .add('PUT', '/rate-limit', setRateLimit)
     .add('POST', '/clock', (e, _p, body) => {
       const advanceMs = (body as { advanceMs?: number } | undefined)?.advanceMs;

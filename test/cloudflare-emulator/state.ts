@@ -58,6 +58,16 @@ export interface ConnectorState {
   arch: string;
   runAt: string;
   conns: { id: string; colo: string; openedAt: string; originIp: string }[];
+  /** The remote configuration version when it connected (cloudflared gets the latest one as it connects). */
+  connectedAtVersion: number;
+}
+
+/** How the simulated connectors of a tunnel take up a newly pushed remote configuration. */
+export interface ConfigPickup {
+  /** How long after a PUT the connectors report its version. Default 0: at once. */
+  delayMs: number;
+  /** The connectors report no version above this one (a cloudflared that stays behind); unset: none. */
+  holdAt: number | undefined;
 }
 
 export interface TunnelState {
@@ -75,6 +85,9 @@ export interface TunnelState {
   /** Simulated cloudflared replicas come back right after their connections are cleaned up. */
   reconnectOnCleanup: number;
   config: { version: number; config: Record<string, unknown> | null; updatedAt: string };
+  /** Every version PUT, with when (emulator clock, ms): what the connectors pick up after `pickup.delayMs`. */
+  configHistory: { version: number; at: number }[];
+  pickup: ConfigPickup;
 }
 
 export interface RecordState {

@@ -40,6 +40,7 @@ export const putConfiguration: Handler = (ctx) => {
     config: normalize(config as Record<string, unknown>),
     updatedAt: ctx.state.timestamp(),
   };
+  tunnel.configHistory.push({ version: tunnel.config.version, at: ctx.state.now().getTime() });
   return success(wireConfiguration(tunnel));
 };
 

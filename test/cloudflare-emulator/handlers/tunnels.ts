@@ -1,8 +1,9 @@
 // /accounts/:account_id/cfd_tunnel ... : tunnels, their connections and token.
 import type { CloudflareTunnel } from 'cloudflare/resources/shared';
 import type { Client } from 'cloudflare/resources/zero-trust/tunnels/cloudflared/connections';
+import { connect, reportedConfigVersion } from '../connectors.js';
 import { fail, paginate, success } from '../envelope.js';
-import type { ConnectorState, EmulatorState, TunnelState } from '../state.js';
+import type { ConnectorState, TunnelState } from '../state.js';
 import { accountOf, objectBody, optionalString, tunnelOf, type Handler } from './common.js';
 
 function status(tunnel: TunnelState): CloudflareTunnel['status'] {
@@ -39,13 +40,13 @@ export function wireTunnel(tunnel: TunnelState): WireTunnel {
   };
 }
 
-function wireConnector(c: ConnectorState): Client {
+function wireConnector(tunnel: TunnelState, c: ConnectorState, now: number): Client {
   return {
     id: c.id,
     arch: c.arch,
     version: c.version,
     run_at: c.runAt,
-    config_version: 0,
+    config_version: reportedConfigVersion(tunnel, c, now),
     features: [],
     conns: c.conns.map((conn) => ({
       id: conn.id,
@@ -120,6 +121,8 @@ export const createTunnel: Handler = (ctx) => {
     connectors: [],
     reconnectOnCleanup: 0,
     config: { version: 0, config: null, updatedAt: now },
+    configHistory: [],
+    pickup: { delayMs: 0, holdAt: undefined },
   };
   ctx.state.tunnels.set(tunnel.id, tunnel);
   // Like the real API, the create response also carries the credentials file and the token.
@@ -154,7 +157,8 @@ export const deleteTunnel: Handler = (ctx) => {
 
 export const listConnections: Handler = (ctx) => {
   const tunnel = tunnelOf(ctx);
-  return success(tunnel.connectors.map(wireConnector));
+  const now = ctx.state.now().getTime();
+  return success(tunnel.connectors.map((c) => wireConnector(tunnel, c, now)));
 };
 
 export const cleanupConnections: Handler = (ctx) => {
@@ -173,25 +177,3 @@ export const cleanupConnections: Handler = (ctx) => {
 export const getToken: Handler = (ctx) => {
   return success(tunnelToken(tunnelOf(ctx)));
 };
-
-/** Simulates `replicas` connected cloudflared processes (4 connections each, like cloudflared). */
-export function connect(state: EmulatorState, tunnel: TunnelState, replicas: number): void {
-  const now = state.timestamp();
-  tunnel.connectors = Array.from({ length: replicas }, () => {
-    const id = state.rng.uuid();
-    return {
-      id,
-      version: '2025.1.0',
-      arch: 'linux_amd64',
-      runAt: now,
-      conns: ['ams01', 'fra02', 'ams08', 'fra09'].map((colo) => ({
-        id: state.rng.uuid(),
-        colo,
-        openedAt: now,
-        originIp: '192.0.2.10',
-      })),
-    };
-  });
-  if (replicas > 0) tunnel.connsActiveAt = now;
-  else tunnel.connsInactiveAt = now;
-}
