@@ -100,6 +100,18 @@ export interface RouteStatus {
   message?: string;
 }
 
+/** The cloudflared connectors Cloudflare reports for the tunnel (its connections list). */
+export interface ConnectorsStatus {
+  /** Connected cloudflared processes. */
+  count: number;
+  /** Cloudflare data centres they are connected to. */
+  colos: string[];
+  /** cloudflared versions they run. */
+  versions: string[];
+  /** `cloudflare` mode: the lowest remote configuration version among them. */
+  configVersion?: number;
+}
+
 export interface ZoneStatus {
   name: string;
   id: string;
@@ -128,6 +140,7 @@ export interface TunnelStatus {
   readyReplicas?: number;
   routeCount?: number;
   routes?: RouteStatus[];
+  connectors?: ConnectorsStatus;
   configHash?: string;
   conditions?: Condition[];
 }

@@ -34,7 +34,7 @@ interface Crd {
       served: boolean;
       storage: boolean;
       subresources: Record<string, unknown>;
-      additionalPrinterColumns: { name: string; type: string; jsonPath: string }[];
+      additionalPrinterColumns: { name: string; type: string; jsonPath: string; priority?: number }[];
       schema: { openAPIV3Schema: Schema };
     }[];
   };
@@ -100,14 +100,19 @@ describe('CRD files', () => {
     expect(other.additionalPrinterColumns).toEqual(version.additionalPrinterColumns);
   });
 
-  it('prints tunnel ID, replicas, ready, routes, status and age', () => {
-    expect(version.additionalPrinterColumns.map((c) => [c.name, c.jsonPath])).toEqual([
-      ['Tunnel ID', '.status.tunnelId'],
-      ['Replicas', '.spec.cloudflared.replicas'],
-      ['Ready', '.status.readyReplicas'],
+  it('prints ready replicas, routes, connectors, Ready and age; -o wide adds wanted replicas, mode and tunnel ID', () => {
+    const columns = version.additionalPrinterColumns;
+    expect(columns.filter((c) => !c.priority).map((c) => [c.name, c.jsonPath])).toEqual([
+      ['Ready Replicas', '.status.readyReplicas'],
       ['Routes', '.status.routeCount'],
-      ['Status', '.status.conditions[?(@.type=="Ready")].status'],
+      ['Connectors', '.status.connectors.count'],
+      ['Ready', '.status.conditions[?(@.type=="Ready")].status'],
       ['Age', '.metadata.creationTimestamp'],
+    ]);
+    expect(columns.filter((c) => c.priority === 1).map((c) => [c.name, c.jsonPath])).toEqual([
+      ['Replicas', '.spec.cloudflared.replicas'],
+      ['Mode', '.status.configSource'],
+      ['Tunnel ID', '.status.tunnelId'],
     ]);
   });
 });

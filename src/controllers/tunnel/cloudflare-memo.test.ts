@@ -16,6 +16,21 @@ describe('CloudflareMemo', () => {
     expect(memo.recall('t1', 'dns', 'a')).toBeUndefined();
   });
 
+  it('keeps an entry for its own TTL when shorter, and knows the last value under a fingerprint however old', async () => {
+    const clock = new FakeClock();
+    const memo = new CloudflareMemo(clock, 1000);
+    memo.remember('t1', 'connectors', 'a', 'short', 100);
+    memo.remember('t1', 'dns', 'a', 'long', 5000);
+    await clock.advance(99);
+    expect(memo.recall('t1', 'connectors', 'a')).toBe('short');
+    await clock.advance(1);
+    expect(memo.recall('t1', 'connectors', 'a')).toBeUndefined();
+    expect(memo.lastKnown('t1', 'connectors', 'a')).toBe('short');
+    expect(memo.lastKnown('t1', 'connectors', 'b')).toBeUndefined();
+    await clock.advance(900);
+    expect(memo.recall('t1', 'dns', 'a')).toBeUndefined(); // never longer than the memo's TTL
+  });
+
   it('through() loads once while fresh', async () => {
     const memo = new CloudflareMemo(new FakeClock(), 1000);
     let loads = 0;

@@ -1,6 +1,8 @@
 // Publishes a tunnel's routes: the configuration cloudflared gets (ConfigMap, or pushed remotely) and the DNS
-// records, then the route list for the status. Steps whose inputs match what was last confirmed on Cloudflare are
-// skipped (see cloudflare-memo.ts), so a pass that changes nothing costs no Cloudflare call.
+// records, then reads the connectors Cloudflare reports and makes the route list for the status (in `cloudflare`
+// mode a route is Active once the connectors run the version that carries it). Steps whose inputs match what was
+// last confirmed on Cloudflare are skipped (see cloudflare-memo.ts), so a pass that changes nothing costs no
+// Cloudflare call.
 import { withDefaults } from '../../api/defaults.js';
 import type { TunnelLike } from '../../api/types.js';
 import type { CloudflareGateway } from '../../cloudflare/index.js';
@@ -9,10 +11,12 @@ import type { ResourceClient } from '../../runtime/kube-client.js';
 import type { TunnelRouteEntry } from '../../routes/route-table.js';
 import type { ResolvedAccount } from './account-step.js';
 import type { CloudflareMemo } from './cloudflare-memo.js';
-import { desiredState } from './desired.js';
+import { connectorsStatus, remoteLiveness } from './config-pickup.js';
+import { observeConnectors } from './connectors-step.js';
+import { desiredState, type DesiredState } from './desired.js';
 import { dnsCondition } from './dns-condition.js';
 import { recordOwner, syncDns, type DnsOutcome, type DnsStepInput } from './dns-step.js';
-import { applyObjects, type ActualObjects } from './objects-step.js';
+import { applyObjects, type ActualObjects, type Liveness } from './objects-step.js';
 import type { Report } from './report.js';
 import { renderRoute, routeStatuses, ruleKey } from './route-status.js';
 import type { ObtainedTunnel } from './tunnel-step.js';
@@ -63,8 +67,9 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
   });
   Object.assign(report.fields, { configSource: desired.mode, configHash: desired.configHash });
   const configPrint = `${input.memoKey} ${hash(desired.remoteConfig ?? null)}`;
+  const previouslyLive = new Set((tunnel.status?.routes ?? []).filter((r) => r.state === 'Active').map(ruleKey));
   signal.throwIfAborted();
-  const liveness = await applyObjects({
+  const rolledOut = await applyObjects({
     client: input.client,
     gateway: input.gateway,
     accountId: account.accountId,
@@ -73,7 +78,7 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
     actual: input.actual,
     rules: routes,
     remoteConfirmed: memo.recall(uid, 'config', configPrint) === true,
-    previouslyLive: new Set((tunnel.status?.routes ?? []).filter((r) => r.state === 'Active').map(ruleKey)),
+    previouslyLive,
     pushes: { pushes: memo.pushes, key: input.memoKey },
     report,
   });
@@ -87,11 +92,51 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
     signal.throwIfAborted();
     dns = await syncRecords(input, hostnames);
     if (account.missingZones.length === 0) report.set(dnsCondition(dns, hostnames.length));
-    if (dns.waitingForSibling) report.recheckAfterMs = SIBLING_RECHECK_MS;
+    if (dns.waitingForSibling) recheckAfter(report, SIBLING_RECHECK_MS);
   }
+  signal.throwIfAborted();
+  const liveness = await connectorLiveness(input, { desired, rules: routes.map(ruleKey), rolledOut, previouslyLive });
   const statuses = routeStatuses(input.entries, { dns: dns?.problems ?? new Map(), ...liveness });
   report.fields.routes = statuses;
   report.fields.routeCount = statuses.filter((r) => r.state === 'Active').length;
+}
+
+/**
+ * Reads the connectors into the status; in `cloudflare` mode they decide which rules are live, in `local` mode the
+ * rollout does (`rolledOut`, from the objects step).
+ */
+async function connectorLiveness(
+  input: PublishInput,
+  pass: { desired: DesiredState; rules: string[]; rolledOut: Liveness; previouslyLive: ReadonlySet<string> },
+): Promise<Liveness> {
+  const { memo, report } = input;
+  const { desired } = pass;
+  const pushedVersion = desired.remoteConfig ? memo.pushes.get(input.memoKey)?.version : undefined;
+  const observed = await observeConnectors({
+    gateway: input.gateway,
+    accountId: input.account.accountId,
+    tunnelId: input.obtained.credentials.tunnelId,
+    memo,
+    memoTunnel: input.memoTunnel,
+    memoKey: input.memoKey,
+    readyReplicas: report.fields.readyReplicas ?? 0,
+    pushedVersion,
+  });
+  report.fields.connectors = connectorsStatus(observed.connectors, desired.mode);
+  if (observed.recheckAfterMs !== undefined) recheckAfter(report, observed.recheckAfterMs);
+  if (desired.mode === 'local') return pass.rolledOut;
+  return remoteLiveness({
+    rules: pass.rules,
+    previouslyLive: pass.previouslyLive,
+    pushedVersion,
+    connectors: observed.connectors,
+    wantedReplicas: desired.deployment.spec?.replicas ?? 0,
+  });
+}
+
+/** Come back after `ms` at the latest. */
+function recheckAfter(report: Report, ms: number): void {
+  report.recheckAfterMs = Math.min(report.recheckAfterMs ?? ms, ms);
 }
 
 /** The DNS step, skipped while the same records were confirmed in place without a problem. */

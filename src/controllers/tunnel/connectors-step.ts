@@ -1,0 +1,48 @@
+// Reads the tunnel's cloudflared connectors from Cloudflare at a modest rate: at once when the ready replicas or
+// the pushed configuration version change; while the answer is expected to move (see connectorsSettling) again
+// after a backoff of 1 s doubling to 60 s, with a requeue; otherwise once per resync period (the memo's TTL).
+import type { CloudflareGateway, TunnelConnectors } from '../../cloudflare/index.js';
+import type { CloudflareMemo } from './cloudflare-memo.js';
+import { connectorsSettling, nextRecheckMs } from './config-pickup.js';
+
+export interface ConnectorsInput {
+  gateway: CloudflareGateway;
+  accountId: string;
+  tunnelId: string;
+  memo: CloudflareMemo;
+  /** The tunnel object's entry in the memo. */
+  memoTunnel: string;
+  /** Identifies the credentials and the Cloudflare tunnel in memo fingerprints. */
+  memoKey: string;
+  readyReplicas: number;
+  /** `cloudflare` mode: the version Cloudflare holds our configuration under. */
+  pushedVersion: number | undefined;
+}
+
+export interface ObservedConnectors {
+  connectors: TunnelConnectors;
+  /** Look again after this long (the answer is expected to move); undefined: no need. */
+  recheckAfterMs: number | undefined;
+}
+
+interface Remembered {
+  connectors: TunnelConnectors;
+  /** The backoff in effect while settling. */
+  recheckMs?: number;
+}
+
+export async function observeConnectors(input: ConnectorsInput): Promise<ObservedConnectors> {
+  const { memo, memoTunnel: uid, readyReplicas, pushedVersion } = input;
+  const print = `${input.memoKey} ${readyReplicas} ${pushedVersion ?? ''}`;
+  const known = memo.recall<Remembered>(uid, 'connectors', print);
+  // A settling entry was remembered with the requeue that comes back when it expires.
+  if (known) return { connectors: known.connectors, recheckAfterMs: undefined };
+  const connectors = await input.gateway.getConnectors(input.accountId, input.tunnelId);
+  if (!connectorsSettling(connectors, readyReplicas, pushedVersion)) {
+    memo.remember(uid, 'connectors', print, { connectors } satisfies Remembered);
+    return { connectors, recheckAfterMs: undefined };
+  }
+  const recheckMs = nextRecheckMs(memo.lastKnown<Remembered>(uid, 'connectors', print)?.recheckMs);
+  memo.remember(uid, 'connectors', print, { connectors, recheckMs } satisfies Remembered, recheckMs);
+  return { connectors, recheckAfterMs: recheckMs };
+}
