@@ -1,5 +1,6 @@
 // One scenario's world: a namespace with the API credentials, a fresh Cloudflare emulator enforcing Cloudflare's
-// rate limit (so each scenario starts with a full budget), tunnels, and the operator process. close() stops the
+// rate limit (so each scenario starts with a full budget) with simulated cloudflared connectors following the
+// namespace's cloudflared Deployments, tunnels, and the operator process. close() stops the
 // operator and removes the namespace (finalizers stripped: the emulator goes with the stage).
 import type { V1Deployment, V1Pod } from '@kubernetes/client-node';
 import type { ConfigSource, TunnelLike } from '../src/api/types.js';
@@ -7,7 +8,8 @@ import type { ResourceType } from '../src/runtime/kube-client.js';
 import { DEPLOYMENT, SECRET, TUNNEL } from '../src/controllers/shared/resources.js';
 import { CLOUDFLARE_LIMIT } from '../test/cloudflare-emulator/rate-limit.js';
 import { startEmulator, type RunningEmulator } from '../test/cloudflare-emulator/index.js';
-import { createTestNamespace, waitFor, type TestNamespace } from '../e2e/support/cluster.js';
+import { adminKubeConfig, createTestNamespace, waitFor, type TestNamespace } from '../e2e/support/cluster.js';
+import { SimulatedCloudflared } from '../e2e/support/simulated-cloudflared.js';
 import {
   ACCOUNT,
   API_TOKEN,
@@ -43,17 +45,20 @@ export class Stage {
   op: BenchOperator;
   readonly tunnels: TunnelPlan[];
   private readonly options: StageOptions;
+  private readonly cloudflared: SimulatedCloudflared;
 
   private constructor(parts: {
     cluster: BenchCluster;
     ns: TestNamespace;
     emulator: RunningEmulator;
+    cloudflared: SimulatedCloudflared;
     op: BenchOperator;
     options: StageOptions;
   }) {
     this.cluster = parts.cluster;
     this.ns = parts.ns;
     this.emulator = parts.emulator;
+    this.cloudflared = parts.cloudflared;
     this.op = parts.op;
     this.options = parts.options;
     this.tunnels = parts.options.tunnels;
@@ -62,13 +67,14 @@ export class Stage {
   static async open(cluster: BenchCluster, prefix: string, options: StageOptions): Promise<Stage> {
     const ns = await createTestNamespace(`bench-${prefix}`);
     const emulator = await startEmulator({ rateLimit: CLOUDFLARE_LIMIT });
+    const cloudflared = SimulatedCloudflared.start(emulator.control, adminKubeConfig(), [ns.name]);
     await create(SECRET, apiSecret(ns.name, 'cf', API_TOKEN));
     const op = await BenchOperator.start({
       kubeconfig: await cluster.operatorKubeconfig(),
       apiBaseUrl: emulator.apiBaseUrl,
       env: options.operatorEnv ?? {},
     });
-    const stage = new Stage({ cluster, ns, emulator, op, options });
+    const stage = new Stage({ cluster, ns, emulator, cloudflared, op, options });
     try {
       await stage.createTunnels();
     } catch (error) {
@@ -164,6 +170,7 @@ export class Stage {
       await mergePatch(TUNNEL, this.namespace, name, { metadata: { finalizers: null } }).catch(() => undefined);
     }
     await this.ns.delete();
+    await this.cloudflared.stop();
     await this.emulator.close();
     await waitFor(
       async () =>

@@ -13,7 +13,9 @@ import { stringify } from 'yaml';
 import { launchClusterDaemon, stopClusterDaemon } from '../e2e/cluster/launch.js';
 import { matchIngressRule } from '../e2e/cluster/cloudflared.js';
 import { waitFor } from '../e2e/cluster/wait.js';
+import { adminKubeConfig } from '../e2e/support/cluster.js';
 import { serviceAccountKubeconfig } from '../e2e/support/service-account.js';
+import { SimulatedCloudflared } from '../e2e/support/simulated-cloudflared.js';
 import { helm, kubectl } from '../e2e/support/tools.js';
 import { DEFAULT_SEED, DEFAULT_TOKEN, startEmulator, type RunningEmulator } from '../test/cloudflare-emulator/index.js';
 
@@ -48,12 +50,24 @@ async function showRecords(emulator: RunningEmulator): Promise<void> {
   for (const r of records) process.stdout.write(`  ${r.name} ${r.type} → ${r.content}  [${r.comment ?? ''}]\n`);
 }
 
-/** The configuration the tunnel got pushed, and what the real cloudflared resolves each hostname to. */
+/**
+ * The configuration the tunnel got pushed, the version its connectors report running (what makes a route Active),
+ * and what the real cloudflared resolves each hostname to.
+ */
 async function showConfiguration(emulator: RunningEmulator, workDir: string, hostnames: string[]): Promise<void> {
   const id = (await kubectl(['get', 'tunnel', 'web', '-n', 'demo', '-o', 'jsonpath={.status.tunnelId}'])).stdout;
   const tunnel = (await emulator.control.state()).tunnels.find((t) => t.id === id);
   const yaml = stringify({ tunnel: id, 'credentials-file': '/dev/null', ...(tunnel?.config.config ?? {}) });
   process.stdout.write(`remote configuration of tunnel ${id} (version ${tunnel?.config.version ?? 0}):\n${yaml}`);
+  const connectors = (await kubectl(['get', 'tunnel', 'web', '-n', 'demo', '-o', 'jsonpath={.status.connectors}']))
+    .stdout;
+  const seen = connectors
+    ? (JSON.parse(connectors) as { count: number; colos: string[]; configVersion?: number })
+    : undefined;
+  process.stdout.write(
+    `connectors Cloudflare reports (status.connectors): ${seen?.count ?? 0} in ${seen?.colos.join(', ') ?? '-'}, ` +
+      `running configuration version ${seen?.configVersion ?? '-'}\n`,
+  );
   const file = join(workDir, 'pushed-config.yaml');
   await writeFile(file, yaml);
   for (const hostname of hostnames) {
@@ -82,7 +96,9 @@ async function main(): Promise<void> {
 
   step('starting the Cloudflare API emulator');
   const emulator = await startEmulator({ port: 0, seed: DEFAULT_SEED });
-  process.stdout.write(`Cloudflare API emulator at ${emulator.apiBaseUrl}\n`);
+  // The cluster's kwok pods run nothing: simulated connectors stand in for cloudflared, connected once ready.
+  const cloudflared = SimulatedCloudflared.start(emulator.control, adminKubeConfig());
+  process.stdout.write(`Cloudflare API emulator at ${emulator.apiBaseUrl} (cloudflared connectors simulated)\n`);
 
   step('helm install: CRDs, RBAC and the ServiceAccount (replicas=0: the operator runs on this machine instead)');
   const chart = join(root, 'charts', 'cloudflare-operator');
@@ -143,6 +159,7 @@ async function main(): Promise<void> {
 
   const stop = async (): Promise<void> => {
     operator.kill('SIGTERM');
+    await cloudflared.stop();
     await emulator.close();
     await stopClusterDaemon(cluster);
   };
@@ -198,13 +215,19 @@ async function main(): Promise<void> {
     return;
   }
   step('running. Try, with the KUBECONFIG above:');
+  const id = (await kubectl(['get', 'tunnel', 'web', '-n', 'demo', '-o', 'jsonpath={.status.tunnelId}'])).stdout;
+  const pickup = `${emulator.url}/__emulator/tunnels/${id}/config-pickup`;
+  const version = (await emulator.control.state()).tunnels.find((t) => t.id === id)?.config.version ?? 0;
   process.stdout.write(
     [
       '  kubectl -n demo annotate service ssh cloudflare-operator.io/hostnames=git.example.com --overwrite',
       '  kubectl -n demo annotate service web cloudflare-operator.io/protocol=gopher --overwrite   # see describe',
       '  kubectl -n demo describe service web',
-      '  kubectl get tunnels -A',
+      '  kubectl get tunnels -A -o wide',
       '  kubectl -n demo delete service ssh',
+      '  # cloudflared that stays behind: new routes stay Pending until it catches up',
+      `  curl -X PUT ${pickup} -d '{"holdAt": ${version}}'   # then change an annotation; kubectl -n demo describe tunnel web`,
+      `  curl -X PUT ${pickup} -d '{"holdAt": null}'`,
       'Ctrl-C stops everything.',
       '',
     ].join('\n'),

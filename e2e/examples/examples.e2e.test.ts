@@ -8,8 +8,9 @@ import { parseAllDocuments } from 'yaml';
 import { SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
 import type { TunnelLike } from '../../src/api/types.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
-import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import { adminKubeConfig, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import { installCrds } from '../support/crds.js';
+import { SimulatedCloudflared } from '../support/simulated-cloudflared.js';
 import { kubectl } from '../support/tools.js';
 import { cloudflaredRule, remoteConfigYaml, waitForRoute } from '../services/support.js';
 import {
@@ -29,6 +30,7 @@ const examples = resolve(dirname(fileURLToPath(import.meta.url)), '../../example
 let emulator: RunningEmulator;
 let opNs: TestNamespace;
 let op: OperatorProcess;
+let cloudflared: SimulatedCloudflared;
 
 interface Manifest {
   kind?: string;
@@ -45,6 +47,7 @@ beforeAll(async () => {
   await installCrds();
   emulator = await startEmulator();
   opNs = await createTestNamespace('examples-op');
+  cloudflared = SimulatedCloudflared.start(emulator.control, adminKubeConfig(), ['demo', opNs.name]);
   op = new OperatorProcess(opNs.name, emulator.apiBaseUrl);
 });
 
@@ -53,6 +56,7 @@ afterAll(async () => {
   await waitGone(TUNNEL, 'demo', 'web').catch(() => undefined);
   await op?.stop();
   await kubectl(['delete', 'namespace', 'demo', '--wait=false']);
+  await cloudflared?.stop();
   await emulator?.close();
   await opNs?.delete();
 });

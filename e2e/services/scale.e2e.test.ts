@@ -6,7 +6,8 @@ import type { V1Deployment } from '@kubernetes/client-node';
 import type { TunnelLike } from '../../src/api/types.js';
 import { DEPLOYMENT, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
-import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import { adminKubeConfig, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import { SimulatedCloudflared } from '../support/simulated-cloudflared.js';
 import {
   ACCOUNT,
   API_TOKEN,
@@ -31,6 +32,7 @@ let emulator: RunningEmulator;
 let ns: TestNamespace;
 let opNs: TestNamespace;
 let op: OperatorProcess;
+let cloudflared: SimulatedCloudflared;
 
 /** The operator with a coalescing window wide enough that a test's burst is one burst on a busy machine. */
 const startOperator = () => new OperatorProcess(opNs.name, emulator.apiBaseUrl, { COALESCE_WINDOW: '3s' });
@@ -68,6 +70,7 @@ beforeAll(async () => {
   emulator = await startEmulator();
   ns = await createTestNamespace('scale');
   opNs = await createTestNamespace('operator');
+  cloudflared = SimulatedCloudflared.start(emulator.control, adminKubeConfig(), [ns.name]);
   await create(SECRET, apiSecret(ns.name, 'cf', API_TOKEN));
   op = startOperator();
   await create(TUNNEL, tunnelObject('Tunnel', 'pushed', ns.name, { cloudflare, configSource: 'cloudflare' }));
@@ -81,6 +84,7 @@ afterAll(async () => {
   for (const name of ['pushed', 'rolled']) await remove(TUNNEL, ns.name, name).catch(() => undefined);
   for (const name of ['pushed', 'rolled']) await waitGone(TUNNEL, ns.name, name).catch(() => undefined);
   await op?.stop();
+  await cloudflared?.stop();
   await emulator?.close();
   await ns?.delete();
   await opNs?.delete();

@@ -11,6 +11,7 @@ import { readOptional } from '../../src/controllers/shared/apply.js';
 import { SECRET } from '../../src/controllers/shared/resources.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { adminKubeConfig, clusterState, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import { SimulatedCloudflared } from '../support/simulated-cloudflared.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -190,7 +191,10 @@ export function waitGone(
 export const ACCOUNT = '0123456789abcdef0123456789abcdef';
 export const API_TOKEN = 'emulator-api-token';
 
-/** What every tunnel suite runs against: the CRDs, an emulator, a namespace with credentials, the operator. */
+/**
+ * What every tunnel suite runs against: the CRDs, an emulator, a namespace with credentials, the operator, and
+ * simulated cloudflared connectors for the cloudflared Deployments of both namespaces.
+ */
 export interface TunnelEnvironment {
   emulator: RunningEmulator;
   ns: TestNamespace;
@@ -204,6 +208,7 @@ export async function startTunnelEnvironment(prefix: string): Promise<TunnelEnvi
   const emulator = await startEmulator();
   const ns = await createTestNamespace(prefix);
   const opNs = await createTestNamespace('operator');
+  const cloudflared = SimulatedCloudflared.start(emulator.control, adminKubeConfig(), [ns.name, opNs.name]);
   const op = new OperatorProcess(opNs.name, emulator.apiBaseUrl);
   await create(SECRET, apiSecret(ns.name, 'cf', API_TOKEN));
   return {
@@ -213,6 +218,7 @@ export async function startTunnelEnvironment(prefix: string): Promise<TunnelEnvi
     op,
     close: async () => {
       await op.stop();
+      await cloudflared.stop();
       await emulator.close();
       await ns.delete();
       await opNs.delete();
