@@ -64,7 +64,7 @@ const MAX_WAIT_FACTOR = 200;
 
 /**
  * The coalescing for a window (`--coalesce-window`): a lone change is reconciled once the window has passed;
- * changes that come closer together (a client applying hundreds of Services) wait for a pause of twice their gap,
+ * changes that come closer together (a client applying hundreds of Services) wait for a pause of three times their gap,
  * up to 20 × window, so the whole burst is one reconcile; and a set that never stops changing is still reconciled
  * every max(30 s, 200 × window). 0 disables it.
  */

@@ -108,7 +108,7 @@ describe('WorkQueue', () => {
 describe('WorkQueue.addCoalesced', () => {
   /** A 50 ms pause whatever the pace of the adds. */
   const FIXED_50 = { quietMs: 50, maxQuietMs: 50, maxWaitMs: 1000 };
-  /** 25 ms after a lone add; adds closer than 250 ms stretch it to twice their gap (up to 500 ms). */
+  /** 25 ms after a lone add; an add within 166 ms of the previous stretches it to three times their gap (≤ 500 ms). */
   const ADAPTIVE = { quietMs: 25, maxQuietMs: 500, maxWaitMs: 30_000 };
 
   /** Coalesced adds of `k` every `everyMs` from 0 up to (not including) `untilMs`. */
@@ -217,30 +217,30 @@ describe('WorkQueue.addCoalesced', () => {
     queue.shutDown();
   });
 
-  it('adds 100 ms apart are one burst: the pause stretches to 200 ms, after the lone first add', async () => {
+  it('adds 100 ms apart are one burst after the lone first add: the pause stretches to 300 ms', async () => {
     const { queue, clock } = makeQueue();
     const handed = consume(queue, clock);
     await addEvery(queue, clock, 100, 3000); // adds at 0, 100, …, 2900
     await clock.advance(10_000);
-    expect(handed).toEqual([25, 3100]);
+    expect(handed).toEqual([25, 3200]);
     queue.shutDown();
   });
 
-  it('adds 250 ms apart are a stream at the limit: a 500 ms pause each', async () => {
+  it('adds 166 ms apart are a stream at the limit: a 498 ms pause', async () => {
     const { queue, clock } = makeQueue();
     const handed = consume(queue, clock);
-    await addEvery(queue, clock, 250, 1000); // adds at 0, 250, 500, 750
+    await addEvery(queue, clock, 166, 664); // adds at 0, 166, 332, 498
     await clock.advance(10_000);
-    expect(handed).toEqual([25, 1250]);
+    expect(handed).toEqual([25, 996]);
     queue.shutDown();
   });
 
-  it('adds further apart than half the longest pause are lone changes, each handled after the quiet time', async () => {
+  it('adds further apart than a third of the longest pause are lone changes, each handled after the quiet time', async () => {
     const { queue, clock } = makeQueue();
     const handed = consume(queue, clock);
-    await addEvery(queue, clock, 251, 1000); // adds at 0, 251, 502, 753
+    await addEvery(queue, clock, 167, 668); // adds at 0, 167, 334, 501
     await clock.advance(10_000);
-    expect(handed).toEqual([25, 276, 527, 778]);
+    expect(handed).toEqual([25, 192, 359, 526]);
     queue.shutDown();
   });
 
@@ -249,7 +249,7 @@ describe('WorkQueue.addCoalesced', () => {
     const handed = consume(queue, clock);
     await addEvery(queue, clock, 100, 65_000);
     await clock.advance(10_000);
-    expect(handed).toEqual([25, 30_100, 60_100, 65_100]); // each burst's first add (100, 30 100) + 30 s
+    expect(handed).toEqual([25, 30_100, 60_100, 65_200]); // the stream from 100: every 30 s, then its end
     queue.shutDown();
   });
 

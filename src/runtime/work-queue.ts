@@ -20,11 +20,14 @@ export interface WorkQueueOptions {
 
 type Waiter = (key: string | undefined) => void;
 
+/** In a stream of adds, the pause that ends a burst is this many times the gap between its adds. */
+const STREAM_FACTOR = 3;
+
 /** How addCoalesced waits out a burst of adds of one key. */
 export interface CoalesceOptions {
-  /** Quiet time after an add that arrives on its own (no add of the key within maxQuietMs / 2 before it). */
+  /** Quiet time after an add that is not part of a stream. */
   quietMs: number;
-  /** Adds closer than half of this are a stream: the quiet time becomes twice their gap, up to this. */
+  /** An add within a third of this of the one before is part of a stream: the quiet time becomes three times their gap, up to this. */
   maxQuietMs: number;
   /** The longest a key waits after the first add of a burst. */
   maxWaitMs: number;
@@ -87,8 +90,8 @@ export class WorkQueue {
    * Queues `key` once the adds of it have paused, but no later than `maxWaitMs` after the first coalesced add
    * since it was last queued: a burst of changes costs one reconcile after the burst, and a steady stream one per
    * `maxWaitMs`. The pause is `quietMs` after a lone add, so a single change is handled at once; adds that come
-   * close together (a client applying many objects) stretch it to twice their gap, up to `maxQuietMs`, so the
-   * burst is not cut into pieces by its own pace. A key already waiting to run is taken back and joins the burst
+   * close together (a client applying many objects) stretch it to three times their gap, up to `maxQuietMs`, so
+   * the burst is not cut into pieces by its own pace. A key already waiting to run is taken back and joins the burst
    * (its run would see only the start of it); one in flight is queued again once the burst ends and it is done.
    * `quietMs` ≤ 0 is a plain add().
    */
@@ -102,7 +105,7 @@ export class WorkQueue {
     const now = this.clock.now();
     const gap = now - (this.lastCoalesced.get(key) ?? -Infinity);
     this.lastCoalesced.set(key, now);
-    const quiet = 2 * gap <= maxQuietMs ? Math.max(quietMs, 2 * gap) : quietMs;
+    const quiet = STREAM_FACTOR * gap <= maxQuietMs ? Math.max(quietMs, STREAM_FACTOR * gap) : quietMs;
     const pending = this.coalescing.get(key);
     pending?.timer.cancel();
     const first = pending?.first ?? now;
@@ -118,7 +121,9 @@ export class WorkQueue {
   /** Drops add times too old to make a stream (keeps the map to the keys that are changing). */
   private forgetStaleAdds(maxQuietMs: number): void {
     const now = this.clock.now();
-    for (const [key, at] of this.lastCoalesced) if (2 * (now - at) > maxQuietMs) this.lastCoalesced.delete(key);
+    for (const [key, at] of this.lastCoalesced) {
+      if (STREAM_FACTOR * (now - at) > maxQuietMs) this.lastCoalesced.delete(key);
+    }
   }
 
   /** Queues `key` after its next backoff delay; returns the delay. */

@@ -41,6 +41,11 @@ export class CloudflareMemo {
     return entry?.fingerprint === fingerprint ? (entry.value as T) : undefined;
   }
 
+  /** The value last remembered for this tunnel and step, whatever its fingerprint and age. */
+  latest<T>(tunnel: string, step: MemoStep): T | undefined {
+    return this.entries.get(tunnel)?.get(step)?.value as T | undefined;
+  }
+
   /** Remembers `value` for `ttlMs` (default: the memo's TTL, the resync period). */
   remember(tunnel: string, step: MemoStep, fingerprint: string, value: unknown = true, ttlMs = this.ttlMs): void {
     let steps = this.entries.get(tunnel);

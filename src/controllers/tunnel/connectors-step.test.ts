@@ -49,12 +49,30 @@ describe('observeConnectors', () => {
     expect(world.calls).toBe(2);
   });
 
-  it('reads at once when the ready pods or the pushed version change', async () => {
-    const { world, observe } = setUp(reported(2, 7));
+  it('after the ready pods or the pushed version change, looks a moment later; the old answer stands meanwhile', async () => {
+    const { clock, world, observe } = setUp(reported(2, 7));
     await observe();
-    await observe({ readyReplicas: 3 });
-    await observe({ readyReplicas: 3, pushedVersion: 8 });
-    expect(world.calls).toBe(3);
+    world.answer = reported(3, 8);
+    expect(await observe({ readyReplicas: 3 })).toEqual({ connectors: reported(2, 7), recheckAfterMs: 1000 });
+    await clock.advance(999);
+    expect(await observe({ readyReplicas: 3 })).toEqual({ connectors: reported(2, 7), recheckAfterMs: undefined });
+    expect(world.calls).toBe(1);
+    await clock.advance(1);
+    expect((await observe({ readyReplicas: 3 })).connectors).toEqual(reported(3, 8));
+    expect(world.calls).toBe(2);
+  });
+
+  it('a burst of pushes costs one read, a moment after the last', async () => {
+    const { clock, world, observe } = setUp(reported(2, 7));
+    await observe();
+    world.answer = reported(2, 10);
+    for (const version of [8, 9, 10]) {
+      expect((await observe({ pushedVersion: version })).recheckAfterMs).toBe(1000);
+      await clock.advance(500);
+    }
+    await clock.advance(500);
+    expect(await observe({ pushedVersion: 10 })).toEqual({ connectors: reported(2, 10), recheckAfterMs: undefined });
+    expect(world.calls).toBe(2);
   });
 
   it('while connectors lag: looks again after a backoff, with a requeue, and not before', async () => {
@@ -81,7 +99,9 @@ describe('observeConnectors', () => {
     await observe();
     await clock.advance(1000);
     expect((await observe()).recheckAfterMs).toBe(2000);
-    expect((await observe({ pushedVersion: 8 })).recheckAfterMs).toBe(1000);
+    expect((await observe({ pushedVersion: 8 })).recheckAfterMs).toBe(1000); // the moment after the push
+    await clock.advance(1000);
+    expect((await observe({ pushedVersion: 8 })).recheckAfterMs).toBe(1000); // still behind: the backoff from 1 s
   });
 
   it('looks again soon while ready pods are not listed yet', async () => {
@@ -89,5 +109,11 @@ describe('observeConnectors', () => {
     expect((await observe({ pushedVersion: undefined })).recheckAfterMs).toBe(1000);
     world.answer = reported(2, 0);
     expect((await observe({ pushedVersion: undefined, readyReplicas: 3 })).recheckAfterMs).toBe(1000);
+  });
+
+  it('reads at once the first time (nothing known yet)', async () => {
+    const { world, observe } = setUp(reported(2, 7));
+    expect((await observe()).connectors).toEqual(reported(2, 7));
+    expect(world.calls).toBe(1);
   });
 });

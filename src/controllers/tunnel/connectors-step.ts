@@ -1,6 +1,8 @@
-// Reads the tunnel's cloudflared connectors from Cloudflare at a modest rate: at once when the ready replicas or
-// the pushed configuration version change; while the answer is expected to move (see connectorsSettling) again
-// after a backoff of 1 s doubling to 60 s, with a requeue; otherwise once per resync period (the memo's TTL).
+// Reads the tunnel's cloudflared connectors from Cloudflare at a modest rate: a moment after the ready replicas or
+// the pushed configuration version change (cloudflared needs that moment to pick a change up, so a read at once
+// would only see the old state; a burst of pushes then costs one read); while the answer is expected to move (see
+// connectorsSettling) again after a backoff of 1 s doubling to 60 s, with a requeue; otherwise once per resync
+// period (the memo's TTL).
 import type { CloudflareGateway, TunnelConnectors } from '../../cloudflare/index.js';
 import type { CloudflareMemo } from './cloudflare-memo.js';
 import { connectorsSettling, nextRecheckMs } from './config-pickup.js';
@@ -31,12 +33,21 @@ interface Remembered {
   recheckMs?: number;
 }
 
+/** How long after a change the first look waits. */
+export const PICKUP_GRACE_MS = 1000;
+
 export async function observeConnectors(input: ConnectorsInput): Promise<ObservedConnectors> {
   const { memo, memoTunnel: uid, readyReplicas, pushedVersion } = input;
   const print = `${input.memoKey} ${readyReplicas} ${pushedVersion ?? ''}`;
   const known = memo.recall<Remembered>(uid, 'connectors', print);
   // A settling entry was remembered with the requeue that comes back when it expires.
   if (known) return { connectors: known.connectors, recheckAfterMs: undefined };
+  const previous = memo.latest<Remembered>(uid, 'connectors');
+  if (previous && memo.lastKnown(uid, 'connectors', print) === undefined) {
+    // Something changed: the previous answer stands (the routes the older version carries stay Active).
+    memo.remember(uid, 'connectors', print, { connectors: previous.connectors } satisfies Remembered, PICKUP_GRACE_MS);
+    return { connectors: previous.connectors, recheckAfterMs: PICKUP_GRACE_MS };
+  }
   const connectors = await input.gateway.getConnectors(input.accountId, input.tunnelId);
   if (!connectorsSettling(connectors, readyReplicas, pushedVersion)) {
     memo.remember(uid, 'connectors', print, { connectors } satisfies Remembered);
