@@ -11,9 +11,9 @@ import { percentile, sleep } from '../stats.js';
 
 /**
  * Each measured change is a single change: the operator treats changes of one tunnel that come within a third of
- * 20 × the coalescing window (~166 ms at the default 25 ms) of each other as one burst (docs/runtime.md).
+ * 40 × the coalescing window (~333 ms at the default 25 ms) of each other as one burst (docs/runtime.md).
  */
-const LONE_CHANGE_GAP_MS = 600;
+const LONE_CHANGE_GAP_MS = 1000;
 
 const POLL_MS = 5;
 const TIMEOUT_MS = 30_000;

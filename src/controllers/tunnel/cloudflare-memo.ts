@@ -41,6 +41,12 @@ export class CloudflareMemo {
     return entry?.fingerprint === fingerprint ? (entry.value as T) : undefined;
   }
 
+  /** Milliseconds until the entry for this tunnel and step expires (0 when there is none or it has). */
+  expiresInMs(tunnel: string, step: MemoStep): number {
+    const entry = this.entries.get(tunnel)?.get(step);
+    return entry ? Math.max(0, entry.at + entry.ttlMs - this.clock.now()) : 0;
+  }
+
   /** The value last remembered for this tunnel and step, whatever its fingerprint and age. */
   latest<T>(tunnel: string, step: MemoStep): T | undefined {
     return this.entries.get(tunnel)?.get(step)?.value as T | undefined;

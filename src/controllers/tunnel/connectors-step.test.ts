@@ -55,7 +55,7 @@ describe('observeConnectors', () => {
     world.answer = reported(3, 8);
     expect(await observe({ readyReplicas: 3 })).toEqual({ connectors: reported(2, 7), recheckAfterMs: 1000 });
     await clock.advance(999);
-    expect(await observe({ readyReplicas: 3 })).toEqual({ connectors: reported(2, 7), recheckAfterMs: undefined });
+    expect(await observe({ readyReplicas: 3 })).toEqual({ connectors: reported(2, 7), recheckAfterMs: 1 });
     expect(world.calls).toBe(1);
     await clock.advance(1);
     expect((await observe({ readyReplicas: 3 })).connectors).toEqual(reported(3, 8));
@@ -79,7 +79,7 @@ describe('observeConnectors', () => {
     const { clock, world, observe } = setUp(reported(2, 6));
     expect((await observe()).recheckAfterMs).toBe(1000);
     await clock.advance(999);
-    expect(await observe()).toEqual({ connectors: reported(2, 6), recheckAfterMs: undefined });
+    expect(await observe()).toEqual({ connectors: reported(2, 6), recheckAfterMs: 1 }); // the look still due
     expect(world.calls).toBe(1);
     await clock.advance(1);
     expect((await observe()).recheckAfterMs).toBe(2000);

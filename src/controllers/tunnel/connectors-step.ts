@@ -31,6 +31,8 @@ interface Remembered {
   connectors: TunnelConnectors;
   /** The backoff in effect while settling. */
   recheckMs?: number;
+  /** Remembered only until the next look is due (settling, or the moment after a change). */
+  lookAgain?: true;
 }
 
 /** How long after a change the first look waits. */
@@ -40,12 +42,17 @@ export async function observeConnectors(input: ConnectorsInput): Promise<Observe
   const { memo, memoTunnel: uid, readyReplicas, pushedVersion } = input;
   const print = `${input.memoKey} ${readyReplicas} ${pushedVersion ?? ''}`;
   const known = memo.recall<Remembered>(uid, 'connectors', print);
-  // A settling entry was remembered with the requeue that comes back when it expires.
-  if (known) return { connectors: known.connectors, recheckAfterMs: undefined };
+  // An entry that is waiting for the next look asks for it again: the requeue that was asked for with it may have
+  // been merged into an earlier one (the queue keeps the earliest delayed add of a key).
+  if (known) {
+    const recheckAfterMs = known.lookAgain ? memo.expiresInMs(uid, 'connectors') : undefined;
+    return { connectors: known.connectors, recheckAfterMs };
+  }
   const previous = memo.latest<Remembered>(uid, 'connectors');
   if (previous && memo.lastKnown(uid, 'connectors', print) === undefined) {
     // Something changed: the previous answer stands (the routes the older version carries stay Active).
-    memo.remember(uid, 'connectors', print, { connectors: previous.connectors } satisfies Remembered, PICKUP_GRACE_MS);
+    const grace: Remembered = { connectors: previous.connectors, lookAgain: true };
+    memo.remember(uid, 'connectors', print, grace, PICKUP_GRACE_MS);
     return { connectors: previous.connectors, recheckAfterMs: PICKUP_GRACE_MS };
   }
   const connectors = await input.gateway.getConnectors(input.accountId, input.tunnelId);
@@ -54,6 +61,6 @@ export async function observeConnectors(input: ConnectorsInput): Promise<Observe
     return { connectors, recheckAfterMs: undefined };
   }
   const recheckMs = nextRecheckMs(memo.lastKnown<Remembered>(uid, 'connectors', print)?.recheckMs);
-  memo.remember(uid, 'connectors', print, { connectors, recheckMs } satisfies Remembered, recheckMs);
+  memo.remember(uid, 'connectors', print, { connectors, recheckMs, lookAgain: true } satisfies Remembered, recheckMs);
   return { connectors, recheckAfterMs: recheckMs };
 }
