@@ -3,7 +3,14 @@
 // → its routes (from the cached Services) → Kubernetes objects (or the remote configuration) → DNS records →
 // status, written once and only when it differs, and Events (on the tunnel, and on the Services whose routes
 // changed).
-import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Secret, V1Service } from '@kubernetes/client-node';
+import type {
+  V1ConfigMap,
+  V1Deployment,
+  V1NetworkPolicy,
+  V1PodDisruptionBudget,
+  V1Secret,
+  V1Service,
+} from '@kubernetes/client-node';
 import { ConditionType } from '../../api/conditions.js';
 import { FINALIZER } from '../../api/constants.js';
 import { isClusterTunnel, type TunnelLike } from '../../api/types.js';
@@ -29,6 +36,7 @@ import {
   CLUSTER_TUNNEL,
   CONFIG_MAP,
   DEPLOYMENT,
+  NETWORK_POLICY,
   POD_DISRUPTION_BUDGET,
   SECRET,
   SERVICE,
@@ -197,6 +205,7 @@ export class TunnelReconciler {
         namespace,
         names.podDisruptionBudget,
       ),
+      networkPolicy: await readOptional<V1NetworkPolicy>(client, NETWORK_POLICY, namespace, names.networkPolicy),
     };
     const obtained = await obtainTunnel({
       client,
