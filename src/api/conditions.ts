@@ -2,7 +2,7 @@
 // tools can branch on them; the message carries the detail. Documented in docs/api.md.
 
 export const ConditionType = {
-  /** Summary: True when every other condition is True. */
+  /** Summary: True when every other condition is True, NetworkPolicyReady aside. */
   Ready: 'Ready',
   /** The credentials Secret exists, has the keys, and Cloudflare accepts it for the account. */
   CredentialsValid: 'CredentialsValid',
