@@ -5,7 +5,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { DEPLOYMENT, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
+import { DEPLOYMENT, NETWORK_POLICY, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
 import type { ResourceType } from '../../src/runtime/kube-client.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
@@ -18,6 +18,7 @@ import {
   apiSecret,
   create,
   getOptional,
+  mergePatch,
   remove,
   tunnelObject,
   waitForCondition,
@@ -102,6 +103,13 @@ describe('the Helm chart', () => {
     await waitForRoute(TUNNEL, appNs.name, 'web', { hostname: 'site.example.com', state: 'Active' }, op);
     await waitForServiceEvent(appNs.name, 'site', 'Published', op);
     expect((await emulator.control.state()).records.map((r) => r.name)).toContain('site.example.com');
+    // The cloudflared NetworkPolicy: applied and watched under the same token, deleted once switched off.
+    await waitFor(() => getOptional(NETWORK_POLICY, appNs.name, 'web-cloudflared'), {
+      description: 'the NetworkPolicy',
+      giveUpIf: op.gone,
+    });
+    await mergePatch(TUNNEL, appNs.name, 'web', { spec: { cloudflared: { networkPolicy: { enabled: false } } } });
+    await waitGone(NETWORK_POLICY, appNs.name, 'web-cloudflared', op);
 
     await remove(TUNNEL, appNs.name, 'web');
     await waitGone(TUNNEL, appNs.name, 'web', op);

@@ -66,6 +66,7 @@ describe('helm template', () => {
       'configmaps',
       'deployments',
       'events',
+      'networkpolicies',
       'poddisruptionbudgets',
       'secrets',
       'services',
@@ -76,6 +77,18 @@ describe('helm template', () => {
     expect(ofKind(docs, 'Secret')).toEqual([]);
     expect(ofKind(docs, 'ClusterTunnel')).toEqual([]);
     expect(env(docs)).toMatchObject({ OWNER_ID: 'c1', CLUSTER_DOMAIN: 'cluster.local', COALESCE_WINDOW: '25ms' });
+  });
+
+  it('NetworkPolicies: no update verb, as the operator only applies, reads, watches and deletes them', async () => {
+    const rules = (ofKind(await render(), 'ClusterRole')[0]?.rules ?? []) as { resources: string[]; verbs: string[] }[];
+    expect(rules.find((r) => r.resources.includes('networkpolicies'))?.verbs).toEqual([
+      'get',
+      'list',
+      'watch',
+      'create',
+      'patch',
+      'delete',
+    ]);
   });
 
   it('Services are only listed and watched', async () => {
@@ -163,6 +176,11 @@ describe('helm template', () => {
       'clustertunnels/status',
     ]);
     expect(resources(ofKind(docs, 'Role').find((r) => r.metadata.namespace === 'shop'))).toContain('services');
+    // A ClusterTunnel's NetworkPolicy lives in the release namespace.
+    const release = ofKind(docs, 'Role').find(
+      (r) => r.metadata.name === 'r-cloudflare-operator' && r.metadata.namespace === 'ops',
+    );
+    expect(resources(release)).toContain('networkpolicies');
     expect(env(docs).WATCH_NAMESPACES).toBe('shop,blog');
   });
 

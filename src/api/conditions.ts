@@ -2,7 +2,7 @@
 // tools can branch on them; the message carries the detail. Documented in docs/api.md.
 
 export const ConditionType = {
-  /** Summary: True when every other condition is True. */
+  /** Summary: True when every other condition is True, NetworkPolicyReady aside. */
   Ready: 'Ready',
   /** The credentials Secret exists, has the keys, and Cloudflare accepts it for the account. */
   CredentialsValid: 'CredentialsValid',
@@ -14,6 +14,11 @@ export const ConditionType = {
   DNSReady: 'DNSReady',
   /** The cloudflared Deployment has rolled out and has the wanted number of ready replicas. */
   DeploymentReady: 'DeploymentReady',
+  /**
+   * The cloudflared NetworkPolicy allows every route's origin (or is switched off). Not part of Ready: where
+   * policies are not enforced, or another policy allows an origin, the routes it names work all the same.
+   */
+  NetworkPolicyReady: 'NetworkPolicyReady',
 } as const;
 export type ConditionType = (typeof ConditionType)[keyof typeof ConditionType];
 
@@ -59,5 +64,9 @@ export const Reason = {
   ScaledToZero: 'ScaledToZero',
   RolloutInProgress: 'RolloutInProgress',
   ReplicasUnavailable: 'ReplicasUnavailable',
+  // NetworkPolicyReady
+  NetworkPolicyApplied: 'NetworkPolicyApplied',
+  NetworkPolicyDisabled: 'NetworkPolicyDisabled',
+  OriginNotSelectable: 'OriginNotSelectable',
 } as const;
 export type Reason = (typeof Reason)[keyof typeof Reason];

@@ -16,6 +16,7 @@ describe('withDefaults', () => {
         replicas: 2,
         protocol: 'auto',
         logLevel: 'info',
+        networkPolicy: { enabled: true },
       },
       originRequest: {},
       fallbackService: 'http_status:404',
@@ -28,7 +29,13 @@ describe('withDefaults', () => {
       ...minimal,
       tunnel: { adopt: { id: 'x' } },
       configSource: 'cloudflare',
-      cloudflared: { replicas: 0, protocol: 'quic', logLevel: 'debug', image: 'mirror/cloudflared:1' },
+      cloudflared: {
+        replicas: 0,
+        protocol: 'quic',
+        logLevel: 'debug',
+        image: 'mirror/cloudflared:1',
+        networkPolicy: { enabled: false },
+      },
       originRequest: { noTLSVerify: false, caPoolSecretRef: { name: 'ca' } },
       fallbackService: 'http_status:503',
       dns: { adoptUnmanaged: true },
@@ -41,6 +48,7 @@ describe('withDefaults', () => {
       protocol: 'quic',
       logLevel: 'debug',
       image: 'mirror/cloudflared:1',
+      networkPolicy: { enabled: false },
     });
     expect(out.originRequest).toEqual({ noTLSVerify: false, caPoolSecretRef: { name: 'ca', key: 'ca.crt' } });
     expect(out.fallbackService).toBe('http_status:503');

@@ -29,6 +29,7 @@ export interface DefaultedCloudflaredSpec extends CloudflaredSpec {
   replicas: number;
   protocol: CloudflaredProtocol;
   logLevel: CloudflaredLogLevel;
+  networkPolicy: { enabled: boolean };
 }
 
 export interface DefaultedTunnelSpec {
@@ -76,6 +77,7 @@ export function withDefaults(spec: TunnelSpec): DefaultedTunnelSpec {
       replicas: cloudflared.replicas ?? DEFAULT_REPLICAS,
       protocol: cloudflared.protocol ?? 'auto',
       logLevel: cloudflared.logLevel ?? 'info',
+      networkPolicy: { enabled: cloudflared.networkPolicy?.enabled ?? true },
     },
     originRequest: originRequestDefaults(spec.originRequest),
     fallbackService: spec.fallbackService ?? DEFAULT_FALLBACK_SERVICE,

@@ -46,6 +46,13 @@ export interface CloudflaredSpec {
   extraArgs?: string[];
   podAnnotations?: Record<string, string>;
   podLabels?: Record<string, string>;
+  networkPolicy?: NetworkPolicySpec;
+}
+
+/** The NetworkPolicy that limits cloudflared's egress to its routes' pods, cluster DNS and Cloudflare's edge. */
+export interface NetworkPolicySpec {
+  /** Default true. False: the operator deletes the policy it made and restricts nothing. */
+  enabled?: boolean;
 }
 
 export interface SecretKeySelector {

@@ -5,6 +5,7 @@ export * from './credentials-secret.js';
 export * from './deployment.js';
 export * from './hash.js';
 export * from './names.js';
+export * from './network-policy.js';
 export * from './origin-request.js';
 export * from './paths.js';
 export * from './pod.js';

@@ -8,6 +8,7 @@ describe('names and placement', () => {
       deployment: 'web-cloudflared',
       configMap: 'web-cloudflared',
       podDisruptionBudget: 'web-cloudflared',
+      networkPolicy: 'web-cloudflared',
       secret: 'web-cloudflared-credentials',
     });
     expect(targetNamespace(tunnel, CTX)).toBe('shop');

@@ -23,6 +23,7 @@ export interface ObjectNames {
   deployment: string;
   configMap: string;
   podDisruptionBudget: string;
+  networkPolicy: string;
   secret: string;
 }
 
@@ -35,7 +36,13 @@ function tunnelName(tunnel: TunnelLike): string {
 /** Names of the objects rendered for a tunnel. */
 export function objectNames(tunnel: TunnelLike): ObjectNames {
   const base = `${isClusterTunnel(tunnel) ? 'cluster-' : ''}${tunnelName(tunnel)}-cloudflared`;
-  return { deployment: base, configMap: base, podDisruptionBudget: base, secret: `${base}-credentials` };
+  return {
+    deployment: base,
+    configMap: base,
+    podDisruptionBudget: base,
+    networkPolicy: base,
+    secret: `${base}-credentials`,
+  };
 }
 
 /** Namespace of the objects rendered for a tunnel. */

@@ -30,6 +30,7 @@ function claim(name: string, spec: ClaimSpec = {}): RouteClaim {
       uid: spec.uid ?? `uid-${namespace}-${name}`,
       createdAt: spec.createdAt ?? '2024-01-01T00:00:00Z',
     },
+    backend: { kind: 'pods', namespace, selector: { app: name }, port: 80, protocol: 'TCP' },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
-import { choosePort, originHost, originPort, originProtocol } from './origin.js';
+import type { RouteBackend } from '../render/network-policy.js';
+import { choosePort, originBackend, originHost, originPort, originProtocol } from './origin.js';
 
 const ports: V1ServicePort[] = [
   { name: 'http', port: 80, targetPort: 8080 },
@@ -61,5 +62,60 @@ describe('originHost and originPort', () => {
     ['ExternalName', service({ type: 'ExternalName', externalName: 'Db.Example.NET.' }), http, 'db.example.net:80'],
   ])('%s', (_name, given, chosen, hostPort) => {
     expect(`${originHost(given, 'cluster.local')}:${originPort(given, chosen)}`).toBe(hostPort);
+  });
+});
+
+describe('originBackend', () => {
+  const selector = { app: 'web', tier: 'front' };
+  const service = (spec: V1Service['spec']): V1Service => ({ metadata: { name: 'web', namespace: 'shop' }, spec });
+  const pods = (port: number | string, protocol = 'TCP'): RouteBackend => ({
+    kind: 'pods',
+    namespace: 'shop',
+    selector,
+    port,
+    protocol: protocol as 'TCP',
+  });
+  const http = { port: 80, servicePort: ports[0] };
+  const metrics = { port: 9090, servicePort: ports[1] };
+  const alt = { port: 8080, servicePort: ports[2] };
+  it.each<[string, V1Service, { port: number; servicePort?: V1ServicePort }, RouteBackend]>([
+    ['ClusterIP: the numeric targetPort', service({ selector, clusterIP: '10.0.0.1' }), http, pods(8080)],
+    ['ClusterIP: a named targetPort stays a name', service({ selector }), metrics, pods('prom')],
+    ['ClusterIP: no targetPort is the port', service({ selector }), alt, pods(8080)],
+    ['NodePort', service({ selector, type: 'NodePort' }), http, pods(8080)],
+    ['headless: the numeric targetPort', service({ selector, clusterIP: 'None' }), http, pods(8080)],
+    ['headless: the port dialled for a named one', service({ selector, clusterIP: 'None' }), metrics, pods(9090)],
+    ['headless without ports: the bare number', service({ selector, clusterIP: 'None' }), { port: 5432 }, pods(5432)],
+    [
+      'a UDP port',
+      service({ selector }),
+      { port: 53, servicePort: { port: 53, protocol: 'UDP', targetPort: 5353 } },
+      pods(5353, 'UDP'),
+    ],
+  ])('%s', (_name, given, chosen, backend) => {
+    expect(originBackend(given, chosen, 'Service shop/web')).toEqual(backend);
+  });
+
+  it.each<[string, V1Service, RegExp]>([
+    [
+      'ExternalName',
+      service({ type: 'ExternalName', externalName: 'db.example.net', selector }),
+      /ExternalName Service \(db\.example\.net\) has no pods/,
+    ],
+    ['no selector', service({ ports }), /no pod selector/],
+    ['an empty selector', service({ selector: {}, ports }), /no pod selector/],
+  ])('%s: nothing a policy can select, and why', (_name, given, reason) => {
+    expect(originBackend(given, http, 'Service shop/web')).toEqual({
+      kind: 'unselectable',
+      source: 'Service shop/web',
+      reason: expect.stringMatching(reason) as string,
+    });
+  });
+
+  it('copies the selector, so the claim shares nothing with the cached Service', () => {
+    const given = service({ selector: { app: 'web' } });
+    const backend = originBackend(given, http, 'Service shop/web');
+    given.spec!.selector!.app = 'other';
+    expect(backend).toMatchObject({ selector: { app: 'web' } });
   });
 });

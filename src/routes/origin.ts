@@ -3,6 +3,7 @@ import type { V1Service, V1ServicePort } from '@kubernetes/client-node';
 import type { OriginProtocol } from '../api/annotations.js';
 import { quote } from '../api/quote.js';
 import { normalizeHostname } from '../cloudflare/index.js';
+import type { PortProtocol, RouteBackend } from '../render/network-policy.js';
 import { inferProtocol } from './protocol.js';
 
 /** The port a route uses: a port of the Service, or a bare number when the Service has none. */
@@ -64,4 +65,32 @@ export function originPort(service: V1Service, chosen: ChosenPort): number {
 /** `<protocol>://<host>:<port>`. */
 export function originUrl(protocol: OriginProtocol, host: string, port: number): string {
   return `${protocol}://${host}:${port}`;
+}
+
+/** Why no pod selector names the Service's endpoints; undefined when its selector does. */
+function unselectableReason(service: V1Service): string | undefined {
+  const spec = service.spec ?? {};
+  if (spec.type === 'ExternalName') return `an ExternalName Service (${spec.externalName ?? ''}) has no pods to select`;
+  if (Object.keys(spec.selector ?? {}).length === 0) {
+    return 'the Service has no pod selector (its endpoints are set by hand)';
+  }
+  return undefined;
+}
+
+/** The port on the pods: the targetPort (a name stays a name), for a headless Service the port cloudflared dials. */
+function podPort(service: V1Service, chosen: ChosenPort): number | string {
+  if (service.spec?.clusterIP === 'None') return originPort(service, chosen);
+  return chosen.servicePort?.targetPort ?? chosen.port;
+}
+
+/**
+ * The pods and port the origin's connections land on, as a NetworkPolicy names them. An ExternalName Service or
+ * one without a selector (endpoints managed by hand) has no pods to select; `source` names it then.
+ */
+export function originBackend(service: V1Service, chosen: ChosenPort, source: string): RouteBackend {
+  const namespace = service.metadata?.namespace ?? '';
+  const reason = unselectableReason(service);
+  if (reason) return { kind: 'unselectable', source, reason };
+  const protocol = (chosen.servicePort?.protocol ?? 'TCP') as PortProtocol;
+  return { kind: 'pods', namespace, selector: { ...service.spec?.selector }, port: podPort(service, chosen), protocol };
 }

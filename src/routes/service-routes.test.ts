@@ -18,7 +18,7 @@ function service(annotations: Record<string, string>, spec: V1ServiceSpec = {}):
       creationTimestamp: new Date(CREATED),
       annotations: { [A.tunnel]: 'edge', ...annotations },
     },
-    spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }], ...spec },
+    spec: { selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080 }], ...spec },
   };
 }
 
@@ -54,6 +54,7 @@ describe('serviceRoutes', () => {
       originRequest: { connectTimeout: '5s' },
       dns: true,
       source: { kind: 'Service', namespace: 'shop', name: 'web', uid: 'uid-web', createdAt: CREATED },
+      backend: { kind: 'pods', namespace: 'shop', selector: { app: 'web' }, port: 8080, protocol: 'TCP' },
     };
     expect(claims(result)).toStrictEqual([
       { ...common, hostname: 'shop.example.com' },
@@ -174,6 +175,24 @@ describe('serviceRoutes', () => {
       ['a UDP port', {}, { ports: [{ port: 53, protocol: 'UDP' }] }, 'udp://web.shop.svc.cluster.local:53'],
     ])('%s', (_name, annotations, spec, url) => {
       expect(field(serviceRoutes(service(annotations, spec), tunnel, options), 'service')).toEqual([url]);
+    });
+
+    it('names the pods and the target port of the chosen Service port', () => {
+      const result = serviceRoutes(service({ [A.port]: 'https' }, { ports }), tunnel, options);
+      expect(field(result, 'backend')).toEqual([
+        { kind: 'pods', namespace: 'shop', selector: { app: 'web' }, port: 'web-tls', protocol: 'TCP' },
+      ]);
+    });
+
+    it('an ExternalName Service: a backend no policy can select, naming the Service', () => {
+      const spec: V1ServiceSpec = { type: 'ExternalName', externalName: 'db.example.net', ports };
+      expect(field(serviceRoutes(service({}, spec), tunnel, options), 'backend')).toEqual([
+        {
+          kind: 'unselectable',
+          source: 'Service shop/web',
+          reason: 'an ExternalName Service (db.example.net) has no pods to select',
+        },
+      ]);
     });
 
     it('uses the cluster domain', () => {

@@ -6,8 +6,8 @@ import { quote } from '../api/quote.js';
 import { readServiceAnnotations, type AnnotationProblem } from '../api/service-annotations.js';
 import { findZoneForHostname, normalizeHostname } from '../cloudflare/index.js';
 import { normalizeRouteHostname } from './hostnames.js';
-import { choosePort, originHost, originPort, originProtocol, originUrl } from './origin.js';
-import type { RouteClaim, RouteSource, TunnelRef } from './types.js';
+import { choosePort, originBackend, originHost, originPort, originProtocol, originUrl } from './origin.js';
+import { sourceRef, type RouteClaim, type RouteSource, type TunnelRef } from './types.js';
 
 export interface TunnelInfo {
   ref: TunnelRef;
@@ -99,6 +99,7 @@ export function serviceRoutes(service: V1Service, tunnel: TunnelInfo, options: S
   const host = originHost(service, options.clusterDomain);
   const url = originUrl(originProtocol(port.value, protocol), host, originPort(service, port.value));
   const source = sourceOf(service);
+  const backend = originBackend(service, port.value, sourceRef(source));
   const claims = hostnames.value.map(({ hostname, zone }) => ({
     tunnel: tunnel.ref,
     hostname,
@@ -108,6 +109,7 @@ export function serviceRoutes(service: V1Service, tunnel: TunnelInfo, options: S
     ...(originRequest === undefined ? {} : { originRequest }),
     dns,
     source,
+    backend,
   }));
   return { ok: true, claims };
 }

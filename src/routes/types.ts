@@ -1,6 +1,7 @@
 // Route claims: what a source (today a Service; later Gateway API routes) asks a tunnel to serve. Claims
 // from the whole cluster are resolved (claims.ts) before they become the tunnel's ingress rules.
 import type { OriginRequestOptions } from '../api/types.js';
+import type { RouteBackend } from '../render/network-policy.js';
 import { keyOf } from '../runtime/keys.js';
 
 export type TunnelKind = 'Tunnel' | 'ClusterTunnel';
@@ -42,6 +43,8 @@ export interface RouteClaim {
   /** False: serve the route, manage no DNS record. */
   dns: boolean;
   source: RouteSource;
+  /** The pods and port the origin's connections reach: what the cloudflared NetworkPolicy allows. */
+  backend: RouteBackend;
 }
 
 /** The work-queue key of the tunnel: `namespace/name` for a Tunnel, `name` for a ClusterTunnel. */

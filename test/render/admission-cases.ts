@@ -139,6 +139,11 @@ export const refusedAtCreate: AdmissionCase[] = [
   },
   { name: 'unknown pull policy', spec: withCloudflared({ imagePullPolicy: 'Sometimes' }), refusedWith: 'Unsupported' },
   {
+    name: 'networkPolicy.enabled not a boolean',
+    spec: withCloudflared({ networkPolicy: { enabled: 'no' } }),
+    refusedWith: 'must be of type boolean',
+  },
+  {
     name: 'negative replicas',
     spec: withCloudflared({ replicas: -1 }),
     refusedWith: 'should be greater than or equal to 0',
@@ -266,6 +271,7 @@ export const accepted: AdmissionCase[] = [
         extraArgs: ['--edge-ip-version', '4'],
         podAnnotations: { 'example.com/team': 'edge' },
         podLabels: { team: 'edge' },
+        networkPolicy: { enabled: false },
       },
       originRequest: {
         noTLSVerify: false,

@@ -47,6 +47,13 @@ export const POD_DISRUPTION_BUDGET: ResourceType = {
   kind: 'PodDisruptionBudget',
   namespaced: true,
 };
+export const NETWORK_POLICY: ResourceType = {
+  group: 'networking.k8s.io',
+  version: 'v1',
+  plural: 'networkpolicies',
+  kind: 'NetworkPolicy',
+  namespaced: true,
+};
 export const SERVICE: ResourceType = {
   group: '',
   version: 'v1',

@@ -3,9 +3,10 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { ConditionType, Reason } from '../../api/conditions.js';
 import type { CloudflareApiError } from '../../cloudflare/index.js';
+import type { UnselectableBackend } from '../../render/index.js';
 import type { Condition, ConditionUpdate } from '../../runtime/conditions.js';
 
-/** Every condition except Ready, in the order they are reported. */
+/** The conditions Ready sums up, in the order they are reported. */
 export const DETAIL_CONDITIONS: readonly string[] = [
   ConditionType.CredentialsValid,
   ConditionType.TunnelReady,
@@ -13,6 +14,9 @@ export const DETAIL_CONDITIONS: readonly string[] = [
   ConditionType.DNSReady,
   ConditionType.DeploymentReady,
 ];
+
+/** Reported after the others, and not part of Ready (see ConditionType.NetworkPolicyReady). */
+export const ADVISORY_CONDITIONS: readonly string[] = [ConditionType.NetworkPolicyReady];
 
 export const ok = (type: string, reason: string, message = ''): ConditionUpdate => ({
   type,
@@ -42,6 +46,43 @@ export function deploymentCondition(actual: V1Deployment | undefined, wanted: nu
   if (rolling) return failed(type, Reason.RolloutInProgress, `rollout in progress: ${ready}/${wanted} ready`);
   if (ready < wanted) return failed(type, Reason.ReplicasUnavailable, `${ready}/${wanted} replicas ready`);
   return ok(type, Reason.ReplicasReady, `${ready}/${wanted} replicas ready`);
+}
+
+/** Gaps named in the message; the rest are counted. */
+const GAPS_NAMED = 5;
+
+/**
+ * NetworkPolicyReady from the policy's name (none: switched off) and the origins it cannot allow. False names them
+ * and the two ways out, as such a route is blocked wherever policies are enforced.
+ */
+export function networkPolicyCondition(
+  policyName: string | undefined,
+  gaps: readonly UnselectableBackend[],
+): ConditionUpdate {
+  const type = ConditionType.NetworkPolicyReady;
+  if (policyName === undefined) {
+    return ok(
+      type,
+      Reason.NetworkPolicyDisabled,
+      "spec.cloudflared.networkPolicy.enabled is false: cloudflared's egress is not restricted",
+    );
+  }
+  if (gaps.length === 0) {
+    return ok(
+      type,
+      Reason.NetworkPolicyApplied,
+      `NetworkPolicy ${policyName} lets cloudflared reach its routes' pods, cluster DNS and Cloudflare's edge only`,
+    );
+  }
+  const named = gaps.slice(0, GAPS_NAMED).map((gap) => `${gap.source} (${gap.reason})`);
+  if (gaps.length > GAPS_NAMED) named.push(`${gaps.length - GAPS_NAMED} more`);
+  return failed(
+    type,
+    Reason.OriginNotSelectable,
+    `NetworkPolicy ${policyName} cannot allow ${named.join(', ')}: where NetworkPolicies are enforced cloudflared ` +
+      `cannot reach them; allow them with a NetworkPolicy of your own (policies add up) or set ` +
+      `spec.cloudflared.networkPolicy.enabled to false`,
+  );
 }
 
 /**

@@ -12,6 +12,7 @@ const input = (overrides: Partial<DesiredInput> = {}): DesiredInput => ({
   credentials,
   created: true,
   routes: [],
+  backends: [],
   ctx: CTX,
   ...overrides,
 });
@@ -71,6 +72,29 @@ describe('desiredState', () => {
     const local = desiredState(input({ tunnel: localTunnel() })).configHash;
     const remote = desiredState(input({ tunnel: sampleTunnel({ configSource: 'cloudflare' }) })).configHash;
     expect(remote).not.toBe(local);
+  });
+
+  it('a NetworkPolicy by default, from the routes’ backends, and the origins it cannot allow', () => {
+    const desired = desiredState(
+      input({
+        backends: [
+          { kind: 'pods', namespace: 'shop', selector: { app: 'web' }, port: 8080, protocol: 'TCP' },
+          { kind: 'unselectable', source: 'Service shop/db', reason: 'no selector' },
+        ],
+      }),
+    );
+    expect(desired.networkPolicy?.metadata?.name).toBe('web-cloudflared');
+    expect(desired.networkPolicy?.spec?.egress?.[2]?.to?.[0]?.podSelector?.matchLabels).toEqual({ app: 'web' });
+    expect(desired.policyGaps.map((gap) => gap.source)).toEqual(['Service shop/db']);
+  });
+
+  it('no NetworkPolicy and no gaps when switched off; a policy change never rolls the pods', () => {
+    const off = sampleTunnel({ cloudflared: { networkPolicy: { enabled: false } } });
+    const backends = [{ kind: 'unselectable' as const, source: 'Service shop/db', reason: 'no selector' }];
+    const desired = desiredState(input({ tunnel: off, backends }));
+    expect(desired.networkPolicy).toBeUndefined();
+    expect(desired.policyGaps).toEqual([]);
+    expect(desired.configHash).toBe(desiredState(input()).configHash);
   });
 
   it('is deterministic', () => {

@@ -1,14 +1,22 @@
 // Brings the tunnel's Kubernetes objects (and, in `cloudflare` mode, its remote configuration) to the desired
 // state, writing only what differs.
-import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Secret } from '@kubernetes/client-node';
+import type {
+  V1ConfigMap,
+  V1Deployment,
+  V1NetworkPolicy,
+  V1PodDisruptionBudget,
+  V1Secret,
+} from '@kubernetes/client-node';
 import { ConditionType, Reason } from '../../api/conditions.js';
 import { CONFIG_HASH_ANNOTATION } from '../../api/constants.js';
+import type { Condition } from '../../api/types.js';
 import { isCloudflareApiError, type CloudflareGateway } from '../../cloudflare/index.js';
 import type { ResourceClient } from '../../runtime/kube-client.js';
 import { applyIfChanged, deleteIfExists } from '../shared/apply.js';
 import { CONFIG_MAP, DEPLOYMENT, POD_DISRUPTION_BUDGET, SECRET } from '../shared/resources.js';
 import { deploymentCondition, failed, ok } from './conditions.js';
 import type { DesiredState } from './desired.js';
+import { syncNetworkPolicy } from './network-policy-step.js';
 import { syncRemoteConfig, type PushedConfigs } from './remote-config-step.js';
 import type { Report } from './report.js';
 import { ruleKey } from './route-status.js';
@@ -19,6 +27,7 @@ export interface ActualObjects {
   configMap: V1ConfigMap | undefined;
   deployment: V1Deployment | undefined;
   podDisruptionBudget: V1PodDisruptionBudget | undefined;
+  networkPolicy: V1NetworkPolicy | undefined;
 }
 
 export interface ObjectsStepInput {
@@ -36,6 +45,8 @@ export interface ObjectsStepInput {
   previouslyLive: ReadonlySet<string>;
   /** `cloudflare` mode: what was last pushed, under `key` (the credential and the tunnel). */
   pushes: { pushes: PushedConfigs; key: string };
+  /** The conditions of the last status written. */
+  previousConditions: readonly Condition[] | undefined;
   report: Report;
 }
 
@@ -47,6 +58,15 @@ export interface Liveness {
 
 export async function applyObjects(input: ObjectsStepInput): Promise<Liveness> {
   const { desired, actual, report } = input;
+  // First, and also while a rollout holds the rest: the policy must allow a route's pods by the time cloudflared
+  // has the route.
+  await syncNetworkPolicy({
+    client: input.client,
+    desired,
+    actual: actual.networkPolicy,
+    previousConditions: input.previousConditions,
+    report,
+  });
   const wanted = desired.deployment.spec?.replicas ?? 0;
   if (desired.mode === 'local' && holdForRollout(actual.deployment, wanted, desired.configHash)) {
     report.set(

@@ -3,7 +3,14 @@
 // → its routes (from the cached Services) → Kubernetes objects (or the remote configuration) → DNS records →
 // status, written once and only when it differs, and Events (on the tunnel, and on the Services whose routes
 // changed).
-import type { V1ConfigMap, V1Deployment, V1PodDisruptionBudget, V1Secret, V1Service } from '@kubernetes/client-node';
+import type {
+  V1ConfigMap,
+  V1Deployment,
+  V1NetworkPolicy,
+  V1PodDisruptionBudget,
+  V1Secret,
+  V1Service,
+} from '@kubernetes/client-node';
 import { ConditionType } from '../../api/conditions.js';
 import { FINALIZER } from '../../api/constants.js';
 import { isClusterTunnel, type TunnelLike } from '../../api/types.js';
@@ -29,6 +36,7 @@ import {
   CLUSTER_TUNNEL,
   CONFIG_MAP,
   DEPLOYMENT,
+  NETWORK_POLICY,
   POD_DISRUPTION_BUDGET,
   SECRET,
   SERVICE,
@@ -203,13 +211,14 @@ export class TunnelReconciler {
     const names = objectNames(tunnel);
     const client = this.deps.client;
     // Live reads (the objects this pass may write), sent together: they are independent.
-    const [secret, configMap, deployment, podDisruptionBudget] = await Promise.all([
+    const [secret, configMap, deployment, podDisruptionBudget, networkPolicy] = await Promise.all([
       readOptional<V1Secret>(client, SECRET, namespace, names.secret),
       readOptional<V1ConfigMap>(client, CONFIG_MAP, namespace, names.configMap),
       readOptional<V1Deployment>(client, DEPLOYMENT, namespace, names.deployment),
       readOptional<V1PodDisruptionBudget>(client, POD_DISRUPTION_BUDGET, namespace, names.podDisruptionBudget),
+      readOptional<V1NetworkPolicy>(client, NETWORK_POLICY, namespace, names.networkPolicy),
     ]);
-    const actual = { secret, configMap, deployment, podDisruptionBudget };
+    const actual = { secret, configMap, deployment, podDisruptionBudget, networkPolicy };
     const obtained = await obtainTunnel({
       client,
       gateway: this.verifiedTunnels(gateway, uid, memoKey),

@@ -1,7 +1,8 @@
 // The Tunnel and ClusterTunnel controllers as the operator registers them: the primary kind, the objects they
-// own (mapped back to the owner through ownerReferences, so a deleted or edited Deployment/ConfigMap comes back),
-// the API credentials Secrets they name (a restored Secret takes effect at once), the Services that route through
-// them, and a backoff tuned for Cloudflare (fast first retries, capped at a minute while credentials are missing).
+// own (mapped back to the owner through ownerReferences, so a deleted or edited Deployment, ConfigMap or
+// NetworkPolicy comes back), the API credentials Secrets they name (a restored Secret takes effect at once), the
+// Services that route through them, and a backoff tuned for Cloudflare (fast first retries, capped at a minute
+// while credentials are missing).
 import { CLUSTER_TUNNEL_LABEL, MANAGED_BY, MANAGED_BY_LABEL, TUNNEL_LABEL } from '../../api/constants.js';
 import type { BackoffOptions } from '../../runtime/backoff.js';
 import type { ControllerRegistration, NamespaceScope } from '../../operator/types.js';
@@ -10,6 +11,7 @@ import {
   CLUSTER_TUNNEL,
   CONFIG_MAP,
   DEPLOYMENT,
+  NETWORK_POLICY,
   POD_DISRUPTION_BUDGET,
   SECRET,
   SERVICE,
@@ -23,7 +25,11 @@ export const TUNNEL_BACKOFF: BackoffOptions = { baseMs: 500, maxMs: 60_000, jitt
 
 function owned(ownerLabel: string, namespaces: NamespaceScope): ControllerRegistration['owns'] {
   const labelSelector = `${MANAGED_BY_LABEL}=${MANAGED_BY},${ownerLabel}`;
-  return [DEPLOYMENT, CONFIG_MAP, SECRET, POD_DISRUPTION_BUDGET].map((type) => ({ type, labelSelector, namespaces }));
+  return [DEPLOYMENT, CONFIG_MAP, SECRET, POD_DISRUPTION_BUDGET, NETWORK_POLICY].map((type) => ({
+    type,
+    labelSelector,
+    namespaces,
+  }));
 }
 
 /**

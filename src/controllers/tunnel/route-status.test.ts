@@ -19,6 +19,7 @@ const claim = (hostname: string, name: string, over: Partial<RouteClaim> = {}): 
   service: `http://${name}.shop.svc.cluster.local:80`,
   dns: true,
   source: source(name),
+  backend: { kind: 'pods', namespace: 'shop', selector: { app: name }, port: 80, protocol: 'TCP' },
   ...over,
 });
 const none: RouteOutcomes = { dns: new Map(), notLive: new Set(), notLiveMessage: '' };

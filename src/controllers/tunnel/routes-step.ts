@@ -63,6 +63,7 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
     credentials: obtained.credentials,
     created: obtained.created,
     routes,
+    backends: served.map((claim) => claim.backend),
     ctx: input.ctx,
   });
   Object.assign(report.fields, { configSource: desired.mode, configHash: desired.configHash });
@@ -80,6 +81,7 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
     remoteConfirmed: memo.recall(uid, 'config', configPrint) === true,
     previouslyLive,
     pushes: { pushes: memo.pushes, key: input.memoKey },
+    previousConditions: tunnel.status?.conditions,
     report,
   });
   if (desired.remoteConfig) memo.remember(uid, 'config', configPrint);

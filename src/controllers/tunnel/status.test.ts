@@ -1,5 +1,5 @@
 import { isDeepStrictEqual } from 'node:util';
-import { ok } from './conditions.js';
+import { failed, ok } from './conditions.js';
 import { Report } from './report.js';
 import { nextStatus } from './status.js';
 
@@ -43,5 +43,22 @@ describe('nextStatus', () => {
     expect(credentials?.lastTransitionTime).toBe('2026-01-01T01:00:00Z');
     expect(second.conditions?.[0]).toMatchObject({ status: 'False', reason: 'NotReady' });
     expect(second.tunnelId).toBe('t');
+  });
+
+  it('NetworkPolicyReady comes last and, False, leaves Ready True', () => {
+    const r = new Report();
+    r.set(failed('NetworkPolicyReady', 'OriginNotSelectable', 'cannot allow Service shop/db'));
+    for (const update of report().conditions) r.set(update);
+    const status = nextStatus(undefined, r, 3, Date.parse('2026-01-01T00:00:00Z'));
+    expect(status.conditions?.map((c) => c.type)).toEqual([
+      'Ready',
+      'CredentialsValid',
+      'TunnelReady',
+      'ConfigReady',
+      'DNSReady',
+      'DeploymentReady',
+      'NetworkPolicyReady',
+    ]);
+    expect(status.conditions?.[0]).toMatchObject({ status: 'True', reason: 'Reconciled' });
   });
 });

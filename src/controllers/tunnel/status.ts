@@ -2,10 +2,10 @@
 import { ConditionType } from '../../api/conditions.js';
 import type { Condition, TunnelStatus } from '../../api/types.js';
 import { setCondition, setConditions } from '../../runtime/conditions.js';
-import { DETAIL_CONDITIONS, readyCondition } from './conditions.js';
+import { ADVISORY_CONDITIONS, DETAIL_CONDITIONS, readyCondition } from './conditions.js';
 import type { Report } from './report.js';
 
-const ORDER = [ConditionType.Ready, ...DETAIL_CONDITIONS];
+const ORDER = [ConditionType.Ready, ...DETAIL_CONDITIONS, ...ADVISORY_CONDITIONS];
 
 function rank(type: string): number {
   const at = ORDER.indexOf(type);
