@@ -114,3 +114,50 @@ describe('obtainTunnel: a spec that asks for another tunnel than the one on reco
     ]);
   });
 });
+
+describe('obtainTunnel: the credentials Secret was deleted by hand', () => {
+  it('the created tunnel status names is gone too: it is created again (not reported missing)', async () => {
+    const tunnel = sampleTunnel();
+    tunnel.status = { tunnelId: TUNNEL_ID, accountId: ACCOUNT_ID, created: true };
+    const calls: string[] = [];
+    const gateway = {
+      getTunnel: (accountId: string, tunnelId: string) => {
+        calls.push(`getTunnel ${accountId} ${tunnelId}`);
+        return Promise.resolve(undefined);
+      },
+      createTunnel: (input: CreateTunnelInput): Promise<CreatedTunnel> => {
+        calls.push(`createTunnel ${input.accountId} ${input.name}`);
+        const made = { id: 'a7b0c5d2-0000-4000-8000-000000000000', name: input.name, accountTag: input.accountId };
+        return Promise.resolve({
+          tunnel: {
+            ...made,
+            configSource: 'cloudflare',
+            status: undefined,
+            createdAt: undefined,
+            deletedAt: undefined,
+          },
+          secret: input.secret ?? '',
+        });
+      },
+    } as Partial<CloudflareGateway> as CloudflareGateway;
+    const report = new Report();
+
+    const obtained = await obtainTunnel({
+      client: new ResourceClient(new FakeKube()),
+      gateway,
+      newSecret: () => SECRET_VALUE,
+      tunnel,
+      accountId: ACCOUNT_ID,
+      secret: undefined,
+      ctx: CTX,
+      report,
+    });
+
+    expect(calls).toEqual([`getTunnel ${ACCOUNT_ID} ${TUNNEL_ID}`, `createTunnel ${ACCOUNT_ID} shop-web`]);
+    expect(obtained).toMatchObject({
+      created: true,
+      credentials: { tunnelId: 'a7b0c5d2-0000-4000-8000-000000000000' },
+    });
+    expect(report.events.map((e) => e.reason)).toEqual(['TunnelRecreated', Reason.TunnelCreated]);
+  });
+});

@@ -95,8 +95,8 @@ async function fetchRecorded(input: TunnelStepInput, tunnelId: string, created: 
   const { gateway, accountId, report } = input;
   const found = await gateway.getTunnel(accountId, tunnelId);
   const verdict = verifyOutcome({ created }, found);
-  if (verdict === 'missing' || !found) throw notFound(report, tunnelId);
   if (verdict === 'recreate') return recreate(input, tunnelId);
+  if (verdict === 'missing' || !found) throw notFound(report, tunnelId);
   const credentials = decodeTunnelToken(await gateway.getTunnelToken(accountId, tunnelId));
   const secret = await store(input, { state: 'ready', credentials, created });
   if (created) {
