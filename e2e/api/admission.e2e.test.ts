@@ -1,5 +1,6 @@
 // The CRDs' schema and CEL rules on a real API server: every case of the bad-input catalogue is refused
-// with its message, the good ones are accepted, for Tunnel and ClusterTunnel alike.
+// with its message, the good ones are accepted (updates: created with `before`, then replaced), for Tunnel and
+// ClusterTunnel alike.
 import { CustomObjectsApi, type ApiException } from '@kubernetes/client-node';
 import { randomBytes } from 'node:crypto';
 import { accepted, refusedAtCreate, refusedAtUpdate, type AdmissionCase } from '../../test/render/admission-cases.js';
@@ -89,6 +90,12 @@ describe.each(scopes)('$kind admission', (scope) => {
   });
 
   it.each(accepted.map((c) => [c.name, c] as const))('accepts: %s', async (_, c) => {
-    await expect(create(scope, nameOf(c), c.spec)).resolves.toBeDefined();
+    const name = nameOf(c);
+    if (c.before === undefined) {
+      await expect(create(scope, name, c.spec)).resolves.toBeDefined();
+      return;
+    }
+    await create(scope, name, c.before);
+    await expect(update(scope, name, c.spec)).resolves.toBeDefined();
   });
 });

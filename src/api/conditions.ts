@@ -33,6 +33,8 @@ export const Reason = {
   NotReady: 'NotReady',
   Deleting: 'Deleting',
   DeletionBlocked: 'DeletionBlocked',
+  /** Cloudflare still shows something this object created after the deletion calls: kept, retried with backoff. */
+  DeletionIncomplete: 'DeletionIncomplete',
   CloudflareUnavailable: 'CloudflareUnavailable',
   RateLimited: 'RateLimited',
   ReconcileError: 'ReconcileError',
@@ -49,6 +51,8 @@ export const Reason = {
   TunnelAdopted: 'TunnelAdopted',
   TunnelNotFound: 'TunnelNotFound',
   TunnelNameConflict: 'TunnelNameConflict',
+  /** The spec asks for another account or tunnel than the one this object has on record: nothing is changed. */
+  TunnelIdentityChanged: 'TunnelIdentityChanged',
   TunnelCreateFailed: 'TunnelCreateFailed',
   // ConfigReady
   ConfigApplied: 'ConfigApplied',

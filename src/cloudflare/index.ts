@@ -12,7 +12,7 @@ export {
 } from './errors.js';
 export { createGateway, type CloudflareGateway, type GatewayOptions } from './gateway.js';
 export type { CallObservation, CallOutcome, GatewayMetrics } from './metrics.js';
-export { ownerComment, type RecordOwner } from './ownership.js';
+export { isOurs, ownerComment, type RecordOwner } from './ownership.js';
 export { hasChanges, planDns, planToBatch, type DnsPlan, type PlanConflict } from './plan.js';
 export { GatewayPool, type PoolOptions } from './pool.js';
 export type { RateLimitOptions } from './rate-limiter.js';

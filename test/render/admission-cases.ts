@@ -213,6 +213,8 @@ export const refusedAtCreate: AdmissionCase[] = [
 ];
 
 const adoptSpec = withSection({ tunnel: { adopt: { id: TUNNEL_ID } } });
+const OTHER_ACCOUNT_ID = 'fedcba9876543210fedcba9876543210';
+const byAccountName = { ...validSpec, cloudflare: { accountName: 'Shop', credentialsSecretRef: secretRef } };
 
 export const refusedAtUpdate: AdmissionCase[] = [
   {
@@ -232,6 +234,42 @@ export const refusedAtUpdate: AdmissionCase[] = [
     before: withSection({ tunnel: { create: { name: 'shop' } } }),
     spec: withSection({ tunnel: { create: { name: 'shop-2' } } }),
     refusedWith: 'spec.tunnel.create is immutable',
+  },
+  {
+    name: 'name the created tunnel (it had the default name)',
+    before: validSpec,
+    spec: withSection({ tunnel: { create: { name: 'shop' } } }),
+    refusedWith: 'spec.tunnel.create is immutable',
+  },
+  {
+    name: 'drop the name of the created tunnel (back to the default)',
+    before: withSection({ tunnel: { create: { name: 'shop' } } }),
+    spec: validSpec,
+    refusedWith: 'spec.tunnel.create is immutable',
+  },
+  {
+    name: 'move the tunnel to another account ID',
+    before: validSpec,
+    spec: withCloudflare({ accountId: OTHER_ACCOUNT_ID }),
+    refusedWith: 'spec.cloudflare.accountId is immutable',
+  },
+  {
+    name: 'move the tunnel to another account name',
+    before: byAccountName,
+    spec: { cloudflare: { ...byAccountName.cloudflare, accountName: 'Other' } },
+    refusedWith: 'spec.cloudflare.accountName is immutable',
+  },
+  {
+    name: 'switch from accountId to accountName',
+    before: validSpec,
+    spec: byAccountName,
+    refusedWith: 'cannot switch between accountId and accountName',
+  },
+  {
+    name: 'switch from accountName to accountId',
+    before: byAccountName,
+    spec: validSpec,
+    refusedWith: 'cannot switch between accountId and accountName',
   },
 ];
 
@@ -294,4 +332,9 @@ export const accepted: AdmissionCase[] = [
   { name: 'scale to zero', spec: withCloudflared({ replicas: 0 }) },
   { name: 'unix socket fallback', spec: withSection({ fallbackService: 'unix:/run/app.sock' }) },
   { name: 'update: scale and change origin defaults', before: validSpec, spec: withOrigin({ connectTimeout: '5s' }) },
+  {
+    name: 'update: other zones and another credentials Secret (not what identifies the tunnel)',
+    before: validSpec,
+    spec: withCloudflare({ zones: ['example.org'], credentialsSecretRef: { name: 'cf-rotated' } }),
+  },
 ];

@@ -168,6 +168,9 @@ describe('CRD validation', () => {
     expect([...rootRules, ...rules]).toEqual([
       '<root>: size(self.metadata.name) <= 63',
       'spec.cloudflare: has(self.accountId) != has(self.accountName)',
+      'spec.cloudflare: has(self.accountId) == has(oldSelf.accountId)',
+      'spec.cloudflare.accountId: self == oldSelf',
+      'spec.cloudflare.accountName: self == oldSelf',
       'spec.cloudflare.credentialsSecretRef: has(self.apiKeyKey) == has(self.emailKey)',
       'spec.tunnel: has(self.create) != has(self.adopt)',
       'spec.tunnel: has(self.create) == has(oldSelf.create)',
@@ -177,6 +180,27 @@ describe('CRD validation', () => {
       `spec.cloudflared.image: self.matches(r'${patterns.IMAGE_PATTERN}')`,
       `spec.fallbackService: self.matches(r'${patterns.FALLBACK_SERVICE_PATTERN}')`,
     ]);
+  });
+
+  it('makes what identifies the tunnel immutable, telling to delete and recreate the object', () => {
+    // The account, create vs adopt, the created tunnel's name and the adopted ID (issue: an edited accountId made a
+    // second tunnel and lost the first). Each node with a transition rule (oldSelf) saying what to do instead.
+    const identity = [
+      'spec.cloudflare', // accountId ↔ accountName
+      'spec.cloudflare.accountId',
+      'spec.cloudflare.accountName',
+      'spec.tunnel', // create ↔ adopt
+      'spec.tunnel.create',
+      'spec.tunnel.adopt',
+    ];
+    for (const path of identity) {
+      const transitions = (byPath.get(path)?.['x-kubernetes-validations'] ?? []).filter((v) =>
+        v.rule.includes('oldSelf'),
+      );
+      expect([path, transitions.length > 0]).toEqual([path, true]);
+      for (const v of transitions)
+        expect([path, v.message]).toEqual([path, expect.stringContaining('delete and recreate')]);
+    }
   });
 
   it('bounds every string and list under spec, so that CEL cost stays within budget', () => {

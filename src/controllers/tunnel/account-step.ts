@@ -17,20 +17,31 @@ export interface ResolvedAccount {
 export async function lookupAccount(gateway: CloudflareGateway, tunnel: TunnelLike): Promise<ResolvedAccount> {
   const { accountId, accountName, zones: zoneNames = [] } = tunnel.spec.cloudflare;
   const account = await gateway.resolveAccount(accountId ? { id: accountId } : { name: accountName ?? '' });
+  return { accountId: account.id, ...(await lookupZones(gateway, zoneNames, account.id)) };
+}
+
+/** The zones of these names in the account, and the names it does not have. */
+export async function lookupZones(
+  gateway: CloudflareGateway,
+  names: readonly string[],
+  accountId: string,
+): Promise<Omit<ResolvedAccount, 'accountId'>> {
   const zones: Zone[] = [];
   const missing: string[] = [];
-  for (const name of zoneNames) {
-    const zone = await gateway.findZoneByName(name, account.id);
+  for (const name of names) {
+    const zone = await gateway.findZoneByName(name, accountId);
     if (zone) zones.push(zone);
     else missing.push(name);
   }
-  return { accountId: account.id, zones, missingZones: missing };
+  return { zones, missingZones: missing };
 }
 
-/** The conditions, status fields and Events for a resolved account. */
+/**
+ * The conditions, status fields and Events for a resolved account. (status.accountId is the tunnel's account: it
+ * is written with the tunnel, so that status stays a record of the tunnel when the spec asks for another.)
+ */
 export function reportAccount(report: Report, account: ResolvedAccount): void {
   report.set(ok(ConditionType.CredentialsValid, Reason.CredentialsVerified, `account ${account.accountId}`));
-  report.fields.accountId = account.accountId;
   report.fields.zones = account.zones.map((z): ZoneStatus => ({ name: z.name, id: z.id }));
   if (account.missingZones.length > 0) {
     const message = `zone(s) ${account.missingZones.join(', ')} not found in account ${account.accountId}`;

@@ -1,63 +1,201 @@
-import type { CloudflareGateway, CloudflareTunnel } from '../../cloudflare/index.js';
+import { Reason } from '../../api/conditions.js';
+import {
+  ownerComment,
+  type CloudflareGateway,
+  type CloudflareTunnel,
+  type DnsBatch,
+  type DnsRecord,
+  type Zone,
+} from '../../cloudflare/index.js';
 import { ACCOUNT_ID, sampleTunnel, TUNNEL_ID } from '../../render/fixtures.js';
 import { encodeTunnelToken } from '../../render/index.js';
 import { ResourceClient } from '../../runtime/kube-client.js';
 import { FakeKube } from '../../runtime/testing/fake-kube.js';
 import { cleanUp } from './finalize.js';
-import { Report } from './report.js';
+import { recordOwner } from './dns-step.js';
+import { Report, StepFailure } from './report.js';
+import type { IdentifiedTunnel, RecordedTunnel } from './tunnel-identity.js';
 
 const PENDING_SECRET = Buffer.alloc(32, 1).toString('base64');
 const OTHER_SECRET = Buffer.alloc(32, 2).toString('base64');
+const OTHER_ACCOUNT = 'fedcba9876543210fedcba9876543210';
+const OWNER_ID = 'owner';
+const tunnel = sampleTunnel(); // Tunnel shop/web, account ACCOUNT_ID, zone example.com
+const ourComment = ownerComment(recordOwner(OWNER_ID, tunnel));
 
-/** A Cloudflare account holding one tunnel named `shop-web`, created with `secret`; records deleted tunnels. */
-function accountWithTunnel(secret: string) {
-  const deleted: string[] = [];
-  const found: CloudflareTunnel = {
+interface FakeOptions {
+  /** The tunnel's account (its zone example.com lives there too). */
+  account?: string;
+  secret?: string;
+  /** deleteTunnel answers "deleted" without deleting (an answer Cloudflare does not keep). */
+  deleteIsLost?: boolean;
+  /** The batch answers without deleting the records. */
+  batchIsLost?: boolean;
+}
+
+/**
+ * One Cloudflare account holding the tunnel `shop-web` (created with `secret`), the zone example.com with one
+ * record of ours and one of someone else's. Every call is logged, in order, with its account or zone.
+ */
+function cloudflareWithTunnel(options: FakeOptions = {}) {
+  const account = options.account ?? ACCOUNT_ID;
+  const calls: string[] = [];
+  const zone: Zone = { id: 'z1', name: 'example.com', accountId: account, status: 'active', plan: 'free' };
+  const live: CloudflareTunnel = {
     id: TUNNEL_ID,
     name: 'shop-web',
-    accountTag: ACCOUNT_ID,
+    accountTag: account,
     configSource: 'local',
     status: undefined,
     createdAt: undefined,
     deletedAt: undefined,
   };
+  let records: DnsRecord[] = [
+    { id: 'r1', name: 'web.example.com', type: 'CNAME', content: '', proxied: true, ttl: 1, comment: ourComment },
+    { id: 'r2', name: 'other.example.com', type: 'CNAME', content: '', proxied: true, ttl: 1, comment: 'theirs' },
+  ];
+  const inAccount = <T>(id: string, value: T): T | undefined => (id === account ? value : undefined);
   const gateway = {
-    findTunnelByName: (_account: string, name: string) => Promise.resolve(name === found.name ? found : undefined),
-    getTunnelToken: () =>
-      Promise.resolve(encodeTunnelToken({ accountTag: ACCOUNT_ID, tunnelId: TUNNEL_ID, tunnelSecret: secret })),
-    listDnsRecords: () => Promise.resolve([]),
-    deleteTunnel: (_account: string, tunnelId: string) => {
-      deleted.push(tunnelId);
-      return Promise.resolve('deleted' as const);
+    findZoneByName: (name: string, accountId?: string) => {
+      calls.push(`findZoneByName ${name} ${accountId ?? ''}`);
+      return Promise.resolve(name === zone.name ? inAccount(accountId ?? '', zone) : undefined);
+    },
+    listDnsRecords: (zoneId: string, filter?: { commentStartsWith?: string }) => {
+      calls.push(`listDnsRecords ${zoneId}${filter ? ' (read back)' : ''}`);
+      const prefix = filter?.commentStartsWith ?? '';
+      return Promise.resolve(records.filter((r) => (r.comment ?? '').startsWith(prefix)));
+    },
+    applyDnsBatch: (target: Pick<Zone, 'id'>, batch: DnsBatch) => {
+      calls.push(`applyDnsBatch ${target.id} delete ${batch.deletes.map((d) => d.id).join(',')}`);
+      if (!options.batchIsLost) records = records.filter((r) => !batch.deletes.some((d) => d.id === r.id));
+      return Promise.resolve({
+        applied: batch.deletes.length,
+        written: [],
+        removed: batch.deletes.map((d) => d.id),
+        failures: [],
+        batches: 1,
+        fallbacks: 0,
+      });
+    },
+    findTunnelByName: (accountId: string, name: string) => {
+      calls.push(`findTunnelByName ${accountId} ${name}`);
+      return Promise.resolve(name === live.name && !live.deletedAt ? inAccount(accountId, live) : undefined);
+    },
+    getTunnelToken: (accountId: string, tunnelId: string) => {
+      calls.push(`getTunnelToken ${accountId} ${tunnelId}`);
+      const secret = options.secret ?? PENDING_SECRET;
+      return Promise.resolve(encodeTunnelToken({ accountTag: accountId, tunnelId, tunnelSecret: secret }));
+    },
+    getTunnel: (accountId: string, tunnelId: string) => {
+      calls.push(`getTunnel ${accountId} ${tunnelId}`);
+      return Promise.resolve(tunnelId === live.id ? inAccount(accountId, { ...live }) : undefined);
+    },
+    deleteTunnel: (accountId: string, tunnelId: string) => {
+      calls.push(`deleteTunnel ${accountId} ${tunnelId}`);
+      const found = tunnelId === live.id && accountId === account && !live.deletedAt;
+      if (found && !options.deleteIsLost) live.deletedAt = '2026-01-01T00:00:00Z';
+      return Promise.resolve(found ? ('deleted' as const) : ('alreadyGone' as const));
     },
   } as Partial<CloudflareGateway> as CloudflareGateway;
-  return { gateway, deleted };
+  return { gateway, calls, live, records: () => records };
 }
 
-function cleanUpPending(gateway: CloudflareGateway) {
+function clean(gateway: CloudflareGateway, found: RecordedTunnel[], report = new Report()) {
   return cleanUp({
     client: new ResourceClient(new FakeKube()),
     gateway,
-    ownerId: 'owner',
-    accountId: ACCOUNT_ID,
-    zones: [],
-    tunnel: sampleTunnel(),
+    ownerId: OWNER_ID,
+    tunnel,
     namespace: 'shop',
-    found: { kind: 'pending', name: 'shop-web', secret: PENDING_SECRET },
-    report: new Report(),
+    found,
+    report,
   });
 }
 
+const created = (accountId = ACCOUNT_ID): IdentifiedTunnel => ({
+  kind: 'tunnel',
+  accountId,
+  tunnelId: TUNNEL_ID,
+  created: true,
+});
+
+describe('cleanUp of a tunnel this object created', () => {
+  it('deletes its records, then the tunnel, then reads both back — in the account on record', async () => {
+    const cloudflare = cloudflareWithTunnel();
+    await clean(cloudflare.gateway, [created()]);
+    expect(cloudflare.calls).toEqual([
+      `findZoneByName example.com ${ACCOUNT_ID}`,
+      'listDnsRecords z1',
+      'applyDnsBatch z1 delete r1',
+      `deleteTunnel ${ACCOUNT_ID} ${TUNNEL_ID}`,
+      `getTunnel ${ACCOUNT_ID} ${TUNNEL_ID}`,
+      'listDnsRecords z1 (read back)',
+    ]);
+    expect(cloudflare.live.deletedAt).toBeDefined();
+    expect(cloudflare.records().map((r) => r.id)).toEqual(['r2']);
+  });
+
+  it('uses the account on record, not the one the spec names now (it may have been edited)', async () => {
+    const cloudflare = cloudflareWithTunnel({ account: OTHER_ACCOUNT });
+    // sampleTunnel's spec names ACCOUNT_ID; the tunnel was created in OTHER_ACCOUNT.
+    await clean(cloudflare.gateway, [created(OTHER_ACCOUNT)]);
+    expect(cloudflare.calls).toContain(`deleteTunnel ${OTHER_ACCOUNT} ${TUNNEL_ID}`);
+    expect(cloudflare.calls.some((c) => c.includes(ACCOUNT_ID))).toBe(false);
+    expect(cloudflare.live.deletedAt).toBeDefined();
+  });
+
+  it('refuses to finish while the tunnel is still alive on Cloudflare after its delete was answered', async () => {
+    const cloudflare = cloudflareWithTunnel({ deleteIsLost: true });
+    const report = new Report();
+    const run = clean(cloudflare.gateway, [created()], report);
+    await expect(run).rejects.toBeInstanceOf(StepFailure);
+    await expect(run).rejects.toMatchObject({ retry: 'backoff' });
+    expect(report.ready).toMatchObject({ status: 'False', reason: Reason.DeletionIncomplete });
+    expect(report.ready?.message).toContain(`tunnel ${TUNNEL_ID} in account ${ACCOUNT_ID}`);
+    expect(report.events).toContainEqual(
+      expect.objectContaining({ type: 'Warning', reason: Reason.DeletionIncomplete }),
+    );
+  });
+
+  it('refuses to finish while a record of ours is still listed after the batch was answered', async () => {
+    const cloudflare = cloudflareWithTunnel({ batchIsLost: true });
+    const report = new Report();
+    await expect(clean(cloudflare.gateway, [created()], report)).rejects.toBeInstanceOf(StepFailure);
+    expect(report.ready?.reason).toBe(Reason.DeletionIncomplete);
+    expect(report.ready?.message).toContain('1 DNS record(s) in zone example.com (web.example.com)');
+  });
+});
+
+describe('cleanUp of an adopted tunnel', () => {
+  it('deletes the records and leaves the tunnel in place (no delete, no read-back of the tunnel)', async () => {
+    const cloudflare = cloudflareWithTunnel();
+    const report = new Report();
+    await clean(cloudflare.gateway, [{ ...created(), created: false }], report);
+    expect(cloudflare.calls.filter((c) => c.includes('Tunnel'))).toEqual([]);
+    expect(cloudflare.live.deletedAt).toBeUndefined();
+    expect(cloudflare.records().map((r) => r.id)).toEqual(['r2']);
+    expect(report.events.map((e) => e.reason)).toEqual(['DNSRecordsDeleted', 'TunnelReleased']);
+  });
+});
+
 describe('cleanUp after a crash left a pending tunnel secret', () => {
-  it('deletes the tunnel of that name when its secret is the pending one (we created it)', async () => {
-    const { gateway, deleted } = accountWithTunnel(PENDING_SECRET);
-    await cleanUpPending(gateway);
-    expect(deleted).toEqual([TUNNEL_ID]);
+  const pending: RecordedTunnel = { kind: 'pending', accountId: ACCOUNT_ID, name: 'shop-web', secret: PENDING_SECRET };
+
+  it('deletes the tunnel of that name when its secret is the pending one (we created it), and reads it back', async () => {
+    const cloudflare = cloudflareWithTunnel({ secret: PENDING_SECRET });
+    await clean(cloudflare.gateway, [pending]);
+    expect(cloudflare.calls.slice(-3)).toEqual([
+      `deleteTunnel ${ACCOUNT_ID} ${TUNNEL_ID}`,
+      `getTunnel ${ACCOUNT_ID} ${TUNNEL_ID}`,
+      'listDnsRecords z1 (read back)',
+    ]);
+    expect(cloudflare.live.deletedAt).toBeDefined();
   });
 
   it('leaves a same-name tunnel whose secret does not match alone (someone else’s)', async () => {
-    const { gateway, deleted } = accountWithTunnel(OTHER_SECRET);
-    await cleanUpPending(gateway);
-    expect(deleted).toEqual([]);
+    const cloudflare = cloudflareWithTunnel({ secret: OTHER_SECRET });
+    await clean(cloudflare.gateway, [pending]);
+    expect(cloudflare.calls.filter((c) => c.startsWith('deleteTunnel'))).toEqual([]);
+    expect(cloudflare.live.deletedAt).toBeUndefined();
   });
 });

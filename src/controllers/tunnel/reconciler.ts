@@ -48,7 +48,7 @@ import { CloudflareMemo } from './cloudflare-memo.js';
 import { publishRoutes } from './routes-step.js';
 import { readApiCredentials } from './api-credentials.js';
 import { failed } from './conditions.js';
-import { cleanUp, deletingCondition, deletionBlocked } from './finalize.js';
+import { cleanUp, deletingCondition, deletingWhat, deletionBlocked } from './finalize.js';
 import { leftovers } from './leftovers.js';
 import { outcomeOf, type FailureOutcome } from './failures.js';
 import { Report, StepFailure } from './report.js';
@@ -230,6 +230,7 @@ export class TunnelReconciler {
       report,
     });
     Object.assign(report.fields, {
+      accountId: obtained.credentials.accountTag,
       tunnelId: obtained.credentials.tunnelId,
       tunnelName: obtained.name,
       created: obtained.created,
@@ -254,19 +255,18 @@ export class TunnelReconciler {
   }
 
   private async finalize(tunnel: TunnelLike, report: Report): Promise<void> {
-    report.ready = deletingCondition('removing DNS records, cloudflared and the tunnel');
     const namespace = targetNamespace(tunnel, this.ctx);
     const secret = await readOptional<V1Secret>(this.deps.client, SECRET, namespace, objectNames(tunnel).secret);
     const found = leftovers(readStoredTunnel(secret), tunnel.status);
-    if (found.kind === 'nothing') {
+    report.ready = deletingCondition(deletingWhat(found));
+    if (found.length === 0) {
       // Never reached Cloudflare: nothing to remove there, so missing credentials do not block deletion.
       await deleteIfExists(this.deps.client, DEPLOYMENT, namespace, objectNames(tunnel).deployment);
     } else {
       const { gateway } = await this.gateway(tunnel, report);
-      const account = await lookupAccount(gateway, tunnel);
-      reportAccount(report, account);
-      await cleanUp({ ...this.deps, gateway, ...account, tunnel, namespace, found, report });
+      await cleanUp({ ...this.deps, gateway, tunnel, namespace, found, report });
     }
+    // Only now, with Cloudflare read back and nothing of ours left there (cleanUp throws otherwise).
     await removeFinalizer(this.deps.client, this.type, tunnel, FINALIZER);
     report.released = true;
   }

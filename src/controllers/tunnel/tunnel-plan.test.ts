@@ -1,5 +1,7 @@
 import type { CloudflareTunnel } from '../../cloudflare/index.js';
+import type { TunnelStatus } from '../../api/types.js';
 import type { StoredTunnel } from './stored-tunnel.js';
+import type { WantedTunnel } from './tunnel-identity.js';
 import { planTunnel, recoverPending, verifyOutcome, type TunnelStep } from './tunnel-plan.js';
 
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
@@ -18,51 +20,139 @@ const cfTunnel = (extra: Partial<CloudflareTunnel> = {}): CloudflareTunnel => ({
 });
 
 describe('planTunnel', () => {
-  const cases: [string, Parameters<typeof planTunnel>[0], StoredTunnel, TunnelStep][] = [
-    ['first sync: nothing stored → create', { create: {} }, { state: 'none' }, { kind: 'create', name: 'shop-web' }],
+  const OTHER_ACCOUNT = 'f'.repeat(32);
+  const OTHER_ID = 'a7b0c5d2-0000-4000-8000-000000000000';
+  const create: WantedTunnel = { accountId: ACCOUNT, source: { create: {} }, name: 'shop-web' };
+  const adopt = (id: string): WantedTunnel => ({ accountId: ACCOUNT, source: { adopt: { id } }, name: undefined });
+  const createdRecord = { kind: 'tunnel', accountId: ACCOUNT, tunnelId: ID, created: true } as const;
+  const cases: [string, WantedTunnel, StoredTunnel, TunnelStatus | undefined, TunnelStep][] = [
+    ['first sync: nothing stored → create', create, { state: 'none' }, undefined, { kind: 'create', name: 'shop-web' }],
     [
       'idempotent second sync: stored credentials → verify',
-      { create: {} },
+      create,
       { state: 'ready', credentials, created: true },
+      { tunnelId: ID, accountId: ACCOUNT, created: true },
       { kind: 'verify', credentials, created: true },
     ],
     [
       'crash between create and save: pending secret → recover',
-      { create: {} },
+      create,
       { state: 'pending', pending },
+      undefined,
       { kind: 'recover', pending },
     ],
     [
-      'a pending secret for another name (renamed before the create) → create',
-      { create: {} },
-      { state: 'pending', pending: { ...pending, name: 'old' } },
-      { kind: 'create', name: 'shop-web' },
+      'the Secret was deleted by hand: status names the created tunnel → fetch its credentials back',
+      create,
+      { state: 'none' },
+      { tunnelId: ID, accountId: ACCOUNT, created: true },
+      { kind: 'fetch', tunnelId: ID, created: true },
     ],
-    ['adopt: nothing stored → adopt', { adopt: { id: ID } }, { state: 'none' }, { kind: 'adopt', tunnelId: ID }],
+    [
+      'adopt: nothing stored → fetch',
+      adopt(ID),
+      { state: 'none' },
+      undefined,
+      { kind: 'fetch', tunnelId: ID, created: false },
+    ],
     [
       'adopt: credentials of that tunnel stored → verify, never created',
-      { adopt: { id: ID } },
+      adopt(ID),
       { state: 'ready', credentials, created: false },
+      undefined,
       { kind: 'verify', credentials, created: false },
     ],
+    // What identifies the tunnel changed (an object stored before the admission rules): the record is kept.
     [
-      'adopt: credentials of another tunnel stored → adopt',
-      { adopt: { id: 'a7b0c5d2-0000-4000-8000-000000000000' } },
+      'the account changed with a created tunnel stored → refuse (not a second tunnel in the new account)',
+      { ...create, accountId: OTHER_ACCOUNT },
+      { state: 'ready', credentials, created: true },
+      undefined,
+      {
+        kind: 'refuse',
+        recorded: createdRecord,
+        changes: [`spec.cloudflare names account ${OTHER_ACCOUNT}, not ${ACCOUNT}`],
+      },
+    ],
+    [
+      'the account changed while a create is pending → refuse (the pending create may exist)',
+      { ...create, accountId: OTHER_ACCOUNT },
+      { state: 'pending', pending },
+      undefined,
+      {
+        kind: 'refuse',
+        recorded: { kind: 'pending', accountId: ACCOUNT, name: 'shop-web', secret: pending.secret },
+        changes: [`spec.cloudflare names account ${OTHER_ACCOUNT}, not ${ACCOUNT}`],
+      },
+    ],
+    [
+      'renamed while a create is pending → refuse',
+      { ...create, name: 'renamed' },
+      { state: 'pending', pending },
+      undefined,
+      {
+        kind: 'refuse',
+        recorded: { kind: 'pending', accountId: ACCOUNT, name: 'shop-web', secret: pending.secret },
+        changes: ['spec.tunnel.create names "renamed"'],
+      },
+    ],
+    [
+      'adopt another ID with an adopted tunnel stored → refuse',
+      adopt(OTHER_ID),
       { state: 'ready', credentials, created: false },
-      { kind: 'adopt', tunnelId: 'a7b0c5d2-0000-4000-8000-000000000000' },
+      undefined,
+      {
+        kind: 'refuse',
+        recorded: { ...createdRecord, created: false },
+        changes: [`spec.tunnel.adopt.id is ${OTHER_ID}`],
+      },
+    ],
+    [
+      'adopt with a created tunnel stored → refuse (it would never be deleted)',
+      adopt(ID),
+      { state: 'ready', credentials, created: true },
+      undefined,
+      { kind: 'refuse', recorded: createdRecord, changes: [`spec.tunnel adopts tunnel ${ID} instead`] },
+    ],
+    [
+      'create with an adopted tunnel stored → refuse',
+      create,
+      { state: 'ready', credentials, created: false },
+      undefined,
+      {
+        kind: 'refuse',
+        recorded: { ...createdRecord, created: false },
+        changes: ['spec.tunnel creates a tunnel instead'],
+      },
+    ],
+    [
+      'the Secret was lost and the account changed: status is the record → refuse',
+      { ...create, accountId: OTHER_ACCOUNT },
+      { state: 'none' },
+      { tunnelId: ID, accountId: ACCOUNT, created: true },
+      {
+        kind: 'refuse',
+        recorded: createdRecord,
+        changes: [`spec.cloudflare names account ${OTHER_ACCOUNT}, not ${ACCOUNT}`],
+      },
+    ],
+    [
+      'account and source changed at once: every change named',
+      { ...adopt(OTHER_ID), accountId: OTHER_ACCOUNT },
+      { state: 'ready', credentials, created: false },
+      undefined,
+      {
+        kind: 'refuse',
+        recorded: { ...createdRecord, created: false },
+        changes: [
+          `spec.cloudflare names account ${OTHER_ACCOUNT}, not ${ACCOUNT}`,
+          `spec.tunnel.adopt.id is ${OTHER_ID}`,
+        ],
+      },
     ],
   ];
-  it.each(cases)('%s', (_name, source, stored, expected) => {
-    expect(planTunnel(source, 'shop-web', stored, ACCOUNT)).toEqual(expected);
-  });
-
-  it('credentials stored for another account are not reused (account changed) → create', () => {
-    const stored: StoredTunnel = {
-      state: 'ready',
-      credentials: { ...credentials, accountTag: 'f'.repeat(32) },
-      created: true,
-    };
-    expect(planTunnel({ create: {} }, 'shop-web', stored, ACCOUNT)).toEqual({ kind: 'create', name: 'shop-web' });
+  it.each(cases)('%s', (_name, wanted, stored, status, expected) => {
+    expect(planTunnel(wanted, stored, status)).toEqual(expected);
   });
 });
 

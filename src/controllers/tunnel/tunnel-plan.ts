@@ -1,44 +1,35 @@
-// Which way the tunnel is obtained, decided from the spec and the credentials Secret alone. Pure.
+// Which way the tunnel is obtained, decided from the spec and what the object has on record. Pure.
 //
-//   spec     | Secret holds                          | step
-//   ---------+---------------------------------------+---------------------------------------------------
-//   adopt id | credentials of that ID                | verify (the tunnel still exists)
-//   adopt id | anything else                         | adopt  (get it, fetch its token, store it)
-//   create   | credentials                           | verify (recreate it if we created it and it is gone)
-//   create   | pending secret for this name/account  | recover (find by name; ours if its secret matches)
-//   create   | nothing (or a stale pending)          | create (store a pending secret first, then create)
-import type { TunnelSource } from '../../api/types.js';
+//   on record (tunnel-identity.ts)           | step
+//   -----------------------------------------+------------------------------------------------------------------
+//   another tunnel than the spec asks for    | refuse (the record is never replaced: see tunnel-identity.ts)
+//   credentials in the Secret                | verify  (recreate it if we created it and it is gone)
+//   a pending secret in the Secret           | recover (find by name; ours if its secret matches)
+//   only status names the tunnel             | fetch   (the Secret was lost: read its credentials back by ID)
+//   nothing, spec adopts an ID               | fetch   (get it, fetch its token, store it)
+//   nothing, spec creates                    | create  (store a pending secret first, then create)
 import type { CloudflareTunnel } from '../../cloudflare/index.js';
 import type { TunnelCredentials } from '../../render/index.js';
+import type { TunnelStatus } from '../../api/types.js';
 import type { PendingTunnel, StoredTunnel } from './stored-tunnel.js';
+import { identityChanges, recordedTunnel, type RecordedTunnel, type WantedTunnel } from './tunnel-identity.js';
 
 export type TunnelStep =
+  | { kind: 'refuse'; recorded: RecordedTunnel; changes: string[] }
   | { kind: 'verify'; credentials: TunnelCredentials; created: boolean }
-  | { kind: 'adopt'; tunnelId: string }
+  | { kind: 'fetch'; tunnelId: string; created: boolean }
   | { kind: 'recover'; pending: PendingTunnel }
   | { kind: 'create'; name: string };
 
-export function planTunnel(
-  source: TunnelSource,
-  desiredName: string | undefined,
-  stored: StoredTunnel,
-  accountId: string,
-): TunnelStep {
-  if (source.adopt) {
-    const id = source.adopt.id;
-    if (stored.state === 'ready' && stored.credentials.tunnelId === id && stored.credentials.accountTag === accountId) {
-      return { kind: 'verify', credentials: stored.credentials, created: false };
-    }
-    return { kind: 'adopt', tunnelId: id };
-  }
-  const name = desiredName ?? '';
-  if (stored.state === 'ready' && stored.credentials.accountTag === accountId) {
-    return { kind: 'verify', credentials: stored.credentials, created: stored.created };
-  }
-  if (stored.state === 'pending' && stored.pending.name === name && stored.pending.accountTag === accountId) {
-    return { kind: 'recover', pending: stored.pending };
-  }
-  return { kind: 'create', name };
+export function planTunnel(wanted: WantedTunnel, stored: StoredTunnel, status: TunnelStatus | undefined): TunnelStep {
+  const recorded = recordedTunnel(stored, status);
+  const changes = identityChanges(wanted, recorded);
+  if (recorded && changes.length > 0) return { kind: 'refuse', recorded, changes };
+  if (stored.state === 'ready') return { kind: 'verify', credentials: stored.credentials, created: stored.created };
+  if (stored.state === 'pending') return { kind: 'recover', pending: stored.pending };
+  if (recorded?.kind === 'tunnel') return { kind: 'fetch', tunnelId: recorded.tunnelId, created: recorded.created };
+  if (wanted.source.adopt) return { kind: 'fetch', tunnelId: wanted.source.adopt.id, created: false };
+  return { kind: 'create', name: wanted.name ?? '' };
 }
 
 export type Recovery = 'create' | 'ours' | 'conflict';
@@ -57,9 +48,9 @@ export function recoverPending(
   return foundSecret === pending.secret ? 'ours' : 'conflict';
 }
 
-/** A stored tunnel that Cloudflare no longer has: recreate it if we made it, else report it. */
+/** A recorded tunnel that Cloudflare no longer has: recreate it if we made it, else report it. */
 export function verifyOutcome(
-  step: Extract<TunnelStep, { kind: 'verify' }>,
+  step: { created: boolean },
   found: CloudflareTunnel | undefined,
 ): 'ok' | 'recreate' | 'missing' {
   if (found && !found.deletedAt) return 'ok';

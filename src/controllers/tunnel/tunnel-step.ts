@@ -1,5 +1,6 @@
-// Obtains the Cloudflare tunnel: verify the stored one, adopt by ID, recover after a crash, or create. A created
-// tunnel's secret reaches the credentials Secret before the create call and its ID right after it.
+// Obtains the Cloudflare tunnel: verify the recorded one, adopt by ID, recover after a crash, or create; or refuse
+// a spec that asks for another tunnel than the one on record. A created tunnel's secret reaches the credentials
+// Secret before the create call and its ID right after it.
 import type { V1Secret } from '@kubernetes/client-node';
 import { ConditionType, Reason } from '../../api/conditions.js';
 import { desiredTunnelName, withDefaults } from '../../api/defaults.js';
@@ -12,6 +13,7 @@ import { SECRET } from '../shared/resources.js';
 import { failed, ok } from './conditions.js';
 import { Report, StepFailure } from './report.js';
 import { readStoredTunnel, storedTunnelSecret, type PendingTunnel, type StoredTunnel } from './stored-tunnel.js';
+import { describeRecorded, type RecordedTunnel } from './tunnel-identity.js';
 import { planTunnel, recoverPending, verifyOutcome } from './tunnel-plan.js';
 
 export interface TunnelStepInput {
@@ -36,13 +38,11 @@ export interface ObtainedTunnel {
 
 export async function obtainTunnel(input: TunnelStepInput): Promise<ObtainedTunnel> {
   const { tunnel, accountId, gateway, report } = input;
-  const step = planTunnel(
-    withDefaults(tunnel.spec).tunnel,
-    desiredTunnelName(tunnel),
-    readStoredTunnel(input.secret),
-    accountId,
-  );
+  const wanted = { accountId, source: withDefaults(tunnel.spec).tunnel, name: desiredTunnelName(tunnel) };
+  const step = planTunnel(wanted, readStoredTunnel(input.secret), tunnel.status);
   switch (step.kind) {
+    case 'refuse':
+      throw identityChanged(input, step.recorded, step.changes);
     case 'verify': {
       const found = await gateway.getTunnel(accountId, step.credentials.tunnelId);
       const verdict = verifyOutcome(step, found);
@@ -51,21 +51,33 @@ export async function obtainTunnel(input: TunnelStepInput): Promise<ObtainedTunn
         return { credentials: step.credentials, created: step.created, name: found.name, secret: input.secret };
       }
       if (verdict === 'missing') throw notFound(report, step.credentials.tunnelId);
-      const name = desiredTunnelName(tunnel) ?? '';
-      report.warning(
-        'TunnelRecreated',
-        'CreateTunnel',
-        `tunnel ${step.credentials.tunnelId} is gone; creating "${name}" again`,
-      );
-      return create(input, name);
+      return recreate(input, step.credentials.tunnelId);
     }
-    case 'adopt':
-      return adopt(input, step.tunnelId);
+    case 'fetch':
+      return fetchRecorded(input, step.tunnelId, step.created);
     case 'recover':
       return recover(input, step.pending);
     case 'create':
       return create(input, step.name);
   }
+}
+
+/** The spec asks for another tunnel than the one on record: change nothing, say what differs and what to do. */
+function identityChanged(input: TunnelStepInput, recorded: RecordedTunnel, changes: string[]): StepFailure {
+  const message =
+    `${describeRecorded(recorded)} is on record, but ${changes.join('; ')}. Nothing is changed on Cloudflare ` +
+    `for this object: delete and recreate the ${input.tunnel.kind} to use another account or tunnel (deleting it ` +
+    `removes what it created)`;
+  input.report.set(failed(ConditionType.TunnelReady, Reason.TunnelIdentityChanged, message));
+  input.report.warning(Reason.TunnelIdentityChanged, 'VerifyTunnel', message);
+  return new StepFailure(message, 'terminal');
+}
+
+/** A tunnel we created was deleted behind our back: create it again under the spec's name. */
+function recreate(input: TunnelStepInput, tunnelId: string): Promise<ObtainedTunnel> {
+  const name = desiredTunnelName(input.tunnel) ?? '';
+  input.report.warning('TunnelRecreated', 'CreateTunnel', `tunnel ${tunnelId} is gone; creating "${name}" again`);
+  return create(input, name);
 }
 
 function notFound(report: Report, tunnelId: string): StepFailure {
@@ -75,14 +87,26 @@ function notFound(report: Report, tunnelId: string): StepFailure {
   return new StepFailure(message, 'backoff');
 }
 
-async function adopt(input: TunnelStepInput, tunnelId: string): Promise<ObtainedTunnel> {
-  const found = await input.gateway.getTunnel(input.accountId, tunnelId);
-  if (!found || found.deletedAt) throw notFound(input.report, tunnelId);
-  const credentials = decodeTunnelToken(await input.gateway.getTunnelToken(input.accountId, tunnelId));
-  const secret = await store(input, { state: 'ready', credentials, created: false });
-  input.report.set(ok(ConditionType.TunnelReady, Reason.TunnelAdopted, `adopted tunnel ${found.name}`));
-  input.report.normal(Reason.TunnelAdopted, 'AdoptTunnel', `adopted tunnel ${found.name} (${tunnelId})`);
-  return { credentials, created: false, name: found.name, secret };
+/**
+ * Stores the credentials of a tunnel known by ID: one to adopt, or the one status names after the Secret was lost
+ * (read back through the token endpoint). A created one that is gone is created again; an adopted one reported.
+ */
+async function fetchRecorded(input: TunnelStepInput, tunnelId: string, created: boolean): Promise<ObtainedTunnel> {
+  const { gateway, accountId, report } = input;
+  const found = await gateway.getTunnel(accountId, tunnelId);
+  const verdict = verifyOutcome({ created }, found);
+  if (verdict === 'recreate') return recreate(input, tunnelId);
+  if (verdict === 'missing' || !found) throw notFound(report, tunnelId);
+  const credentials = decodeTunnelToken(await gateway.getTunnelToken(accountId, tunnelId));
+  const secret = await store(input, { state: 'ready', credentials, created });
+  if (created) {
+    report.set(ok(ConditionType.TunnelReady, Reason.TunnelCreated, `tunnel ${found.name} restored`));
+    report.normal('TunnelRestored', 'RestoreTunnel', `credentials of tunnel ${found.name} (${tunnelId}) restored`);
+  } else {
+    report.set(ok(ConditionType.TunnelReady, Reason.TunnelAdopted, `adopted tunnel ${found.name}`));
+    report.normal(Reason.TunnelAdopted, 'AdoptTunnel', `adopted tunnel ${found.name} (${tunnelId})`);
+  }
+  return { credentials, created, name: found.name, secret };
 }
 
 /**
