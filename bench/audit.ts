@@ -1,24 +1,11 @@
 // The operator's requests to the API server, from kube-apiserver's audit log. The bench cluster runs with a
-// policy that logs (at Metadata level, once per request) only what the chart's ServiceAccount asks; counting its
+// policy that logs (at Metadata level, without bodies) only what the chart's ServiceAccount asks; counting its
 // lines in a time window gives the operator's Kubernetes writes and reads.
-import { readFile } from 'node:fs/promises';
+import { auditEventsOf, type AuditEvent } from '../e2e/cluster/audit.js';
+import { chartUser } from '../e2e/chart/support.js';
 
 export const OPERATOR_NAMESPACE = 'cfo-bench';
-export const OPERATOR_SERVICE_ACCOUNT = 'cfo-cloudflare-operator';
-export const OPERATOR_USER = `system:serviceaccount:${OPERATOR_NAMESPACE}:${OPERATOR_SERVICE_ACCOUNT}`;
-
-export function auditPolicy(user = OPERATOR_USER): string {
-  return [
-    'apiVersion: audit.k8s.io/v1',
-    'kind: Policy',
-    'omitStages: [RequestReceived, ResponseStarted]',
-    'rules:',
-    '  - level: Metadata',
-    `    users: ["${user}"]`,
-    '  - level: None',
-    '',
-  ].join('\n');
-}
+export const OPERATOR_USER = chartUser(OPERATOR_NAMESPACE);
 
 const WRITE_VERBS = new Set(['create', 'update', 'patch', 'delete', 'deletecollection']);
 const READ_VERBS = new Set(['get', 'list']);
@@ -32,13 +19,6 @@ export interface AuditCounts {
   writesByObject: Record<string, number>;
   /** Writes to the leader-election Lease (renewals every retry period; not reconcile writes). */
   leaseWrites: number;
-}
-
-interface AuditEvent {
-  verb?: string;
-  user?: { username?: string };
-  objectRef?: { resource?: string; subresource?: string; namespace?: string; name?: string };
-  requestReceivedTimestamp?: string;
 }
 
 const add = (counts: Record<string, number>, key: string): void => {
@@ -62,17 +42,9 @@ function tally(counts: AuditCounts, event: AuditEvent): void {
 /** The operator's requests received in [fromMs, toMs] (epoch milliseconds). */
 export async function auditCounts(logFile: string, fromMs: number, toMs: number): Promise<AuditCounts> {
   const counts: AuditCounts = { writes: {}, writesByObject: {}, reads: {}, leaseWrites: 0 };
-  let text: string;
-  try {
-    text = await readFile(logFile, 'utf8');
-  } catch {
-    return counts;
-  }
-  for (const line of text.split('\n')) {
-    if (!line.includes(OPERATOR_USER)) continue;
-    const event = JSON.parse(line) as AuditEvent;
+  for (const event of await auditEventsOf(logFile, OPERATOR_USER)) {
     const at = Date.parse(event.requestReceivedTimestamp ?? '');
-    if (event.user?.username === OPERATOR_USER && at >= fromMs && at <= toMs) tally(counts, event);
+    if (at >= fromMs && at <= toMs) tally(counts, event);
   }
   return counts;
 }

@@ -2,7 +2,7 @@
 // CRDs, and the Helm chart installed with no replica (the operator runs as a process on this machine under the
 // chart's ServiceAccount, as in e2e/chart). Sets E2E_CLUSTER_STATE so that the e2e helpers find the cluster.
 import { CoreV1Api } from '@kubernetes/client-node';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FULLNAME, chartKubeconfig, installChart } from '../e2e/chart/support.js';
@@ -10,7 +10,8 @@ import type { ClusterState } from '../e2e/cluster/daemon.js';
 import { launchClusterDaemon, stopClusterDaemon } from '../e2e/cluster/launch.js';
 import { adminKubeConfig } from '../e2e/support/cluster.js';
 import { installCrds } from '../e2e/support/crds.js';
-import { OPERATOR_NAMESPACE, auditPolicy } from './audit.js';
+import { auditPolicy } from '../e2e/cluster/audit.js';
+import { OPERATOR_NAMESPACE, OPERATOR_USER } from './audit.js';
 
 export const OWNER_ID = 'bench';
 export const LEASE_NAME = `${FULLNAME}-leader`;
@@ -30,11 +31,12 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   const dir = await mkdtemp(join(tmpdir(), 'cfo-bench-'));
   const workDir = join(dir, 'cluster');
   await mkdir(workDir);
-  const policy = join(dir, 'audit-policy.yaml');
-  await writeFile(policy, auditPolicy());
-  process.env.CLUSTER_AUDIT_POLICY = policy;
   const started = performance.now();
-  const state = await launchClusterDaemon({ workDir, detached: false });
+  const state = await launchClusterDaemon({
+    workDir,
+    detached: false,
+    auditPolicy: auditPolicy({ users: [OPERATOR_USER] }),
+  });
   const startedInMs = Math.round(performance.now() - started);
   process.env.E2E_CLUSTER_STATE = join(workDir, 'state.json');
   process.env.KUBECONFIG = state.kubeconfig;
@@ -42,7 +44,9 @@ export async function startBenchCluster(): Promise<BenchCluster> {
     await stopClusterDaemon(state);
     await rm(dir, { recursive: true, force: true });
   };
+  const auditLog = state.auditLog;
   try {
+    if (!auditLog) throw new Error('the bench cluster started without an audit log');
     await installCrds();
     await adminKubeConfig()
       .makeApiClient(CoreV1Api)
@@ -61,7 +65,7 @@ export async function startBenchCluster(): Promise<BenchCluster> {
   let tokens = 0;
   return {
     state,
-    auditLog: join(state.logDir, 'audit.log'),
+    auditLog: auditLog ?? '', // checked above
     dir,
     startedInMs,
     operatorKubeconfig: async () => {

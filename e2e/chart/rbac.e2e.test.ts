@@ -1,16 +1,37 @@
 // The Helm chart for real: `helm install --wait` into the local cluster, then the operator runs as a process
-// authenticated with the chart's ServiceAccount token (not the admin), with leader election on, and takes a
-// Tunnel through its whole life. A missing RBAC rule fails this test.
+// authenticated with the chart's ServiceAccount token (not the admin), with leader election on, and takes tunnels
+// of both kinds and both modes through their whole life. Least privilege both ways: a missing RBAC rule fails the
+// life (the API server refuses a request), and a granted verb that no request used (kube-apiserver's audit log
+// says which) fails the check after it.
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { V1Deployment } from '@kubernetes/client-node';
-import { DEPLOYMENT, NETWORK_POLICY, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
+import type { TunnelSpec } from '../../src/api/types.js';
+import { objectNames } from '../../src/render/index.js';
+import {
+  CLUSTER_TUNNEL,
+  CONFIG_MAP,
+  DEPLOYMENT,
+  NETWORK_POLICY,
+  POD_DISRUPTION_BUDGET,
+  SECRET,
+  TUNNEL,
+} from '../../src/controllers/shared/resources.js';
 import type { ResourceType } from '../../src/runtime/kube-client.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
-import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
+import { auditEventsOf } from '../cluster/audit.js';
+import { clusterState, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import { helm } from '../support/tools.js';
-import { SERVICE, serviceObject, waitForRoute, waitForServiceEvent } from '../services/support.js';
+import {
+  A,
+  SERVICE,
+  eventsOf,
+  serviceObject,
+  waitForNoRoute,
+  waitForRoute,
+  waitForServiceEvent,
+} from '../services/support.js';
 import {
   ACCOUNT,
   API_TOKEN,
@@ -24,7 +45,8 @@ import {
   waitForCondition,
   waitGone,
 } from '../tunnel/support.js';
-import { CHART, FULLNAME, RELEASE, chartKubeconfig, installChart } from './support.js';
+import { grantedPermissions, refusedRequests, roleRules, usedPermissions } from './permissions.js';
+import { CHART, FULLNAME, RELEASE, chartKubeconfig, chartUser, installChart, manifestObjects } from './support.js';
 
 const CLUSTER_ROLE: ResourceType = {
   group: 'rbac.authorization.k8s.io',
@@ -40,6 +62,29 @@ const CRD: ResourceType = {
   kind: 'CustomResourceDefinition',
   namespaced: false,
 };
+
+/**
+ * Granted, but never the verb of a request: the OwnerReferencesPermissionEnforcement admission plugin (on in the
+ * e2e cluster, as on hardened clusters) checks them inside the server-side applies of the objects a tunnel owns,
+ * whose ownerReference sets blockOwnerDeletion; without them the life above is refused.
+ */
+const AUTHORIZED_BY_ADMISSION: Record<string, string> = {
+  'cloudflare-operator.io/tunnels/finalizers update': 'blockOwnerDeletion in the ownerReference to a Tunnel',
+  'cloudflare-operator.io/clustertunnels/finalizers update':
+    'blockOwnerDeletion in the ownerReference to a ClusterTunnel',
+};
+
+const cloudflareOf = (secret: string): TunnelSpec['cloudflare'] => ({
+  accountId: ACCOUNT,
+  credentialsSecretRef: { name: secret },
+  zones: ['example.com'],
+});
+
+function auditLog(): string {
+  const log = clusterState().auditLog;
+  if (!log) throw new Error('the e2e cluster runs without an audit log (e2e/support/lifecycle.ts)');
+  return log;
+}
 
 let emulator: RunningEmulator;
 let opNs: TestNamespace;
@@ -80,7 +125,7 @@ describe('the Helm chart', () => {
     expect(refused.stderr).toContain('ownerId');
   });
 
-  it("gives the operator, under its ServiceAccount's token, every permission a Tunnel's life needs", async () => {
+  it("under its ServiceAccount's token, takes tunnels of both kinds and both modes through their whole life", async () => {
     const kubeconfig = await chartKubeconfig(opNs.name, tmp);
     op = new OperatorProcess(opNs.name, emulator.apiBaseUrl, {
       KUBECONFIG: kubeconfig,
@@ -88,17 +133,26 @@ describe('the Helm chart', () => {
       LEADER_ELECT: 'true',
       LEASE_NAME: `${FULLNAME}-leader`,
     });
-    await create(SECRET, apiSecret(appNs.name, 'cf', API_TOKEN));
+    // No credentials Secret yet: the same Warning again and again, which bumps one Event's series (a patch).
     await create(
       TUNNEL,
       tunnelObject('Tunnel', 'web', appNs.name, {
-        cloudflare: { accountId: ACCOUNT, credentialsSecretRef: { name: 'cf' }, zones: ['example.com'] },
+        cloudflare: cloudflareOf('cf'),
         configSource: 'local', // local mode writes a ConfigMap too: the RBAC under test must allow it
       }),
     );
+    await waitFor(async () => (await eventsOf(appNs.name, 'Tunnel', 'web')).some((e) => (e.series?.count ?? 0) >= 2), {
+      description: 'a repeated Warning on the Tunnel',
+      giveUpIf: op.gone,
+    });
+    await create(SECRET, apiSecret(appNs.name, 'cf', API_TOKEN)); // the restored Secret takes effect at once
     const tunnel = await waitForCondition(TUNNEL, appNs.name, 'web', { type: 'Ready', status: 'True', op });
     expect(tunnel.status?.readyReplicas).toBe(2);
-    // The main job under the same token: an annotated Service is read, published, and told so by an Event.
+    const names = objectNames(tunnel);
+    expect(await getOptional(POD_DISRUPTION_BUDGET, appNs.name, names.podDisruptionBudget)).toBeDefined();
+
+    // The main job under the same token: an annotated Service is read, published, and told so by an Event; then
+    // edited (the ConfigMap and the Deployment follow) and removed.
     await create(SERVICE, serviceObject(appNs.name, 'site', { tunnel: 'web', hostnames: 'site.example.com' }));
     await waitForRoute(TUNNEL, appNs.name, 'web', { hostname: 'site.example.com', state: 'Active' }, op);
     await waitForServiceEvent(appNs.name, 'site', 'Published', op);
@@ -111,14 +165,48 @@ describe('the Helm chart', () => {
     await mergePatch(TUNNEL, appNs.name, 'web', { spec: { cloudflared: { networkPolicy: { enabled: false } } } });
     await waitGone(NETWORK_POLICY, appNs.name, 'web-cloudflared', op);
 
+    await mergePatch(SERVICE, appNs.name, 'site', {
+      metadata: { annotations: { [`${A}hostnames`]: 'www.example.com' } },
+    });
+    await waitForRoute(TUNNEL, appNs.name, 'web', { hostname: 'www.example.com', state: 'Active' }, op);
+    await remove(SERVICE, appNs.name, 'site');
+    await waitForNoRoute(TUNNEL, appNs.name, 'web', 'www.example.com', op);
+
+    // To cloudflare mode on one replica: the ConfigMap and the PodDisruptionBudget go.
+    await mergePatch(TUNNEL, appNs.name, 'web', { spec: { configSource: 'cloudflare', cloudflared: { replicas: 1 } } });
+    await waitForCondition(TUNNEL, appNs.name, 'web', { type: 'Ready', status: 'True', op });
+    await waitGone(CONFIG_MAP, appNs.name, names.configMap, op);
+    await waitGone(POD_DISRUPTION_BUDGET, appNs.name, names.podDisruptionBudget, op);
+
+    // A ClusterTunnel, on credentials in the operator's namespace, from creation to deletion.
+    await create(SECRET, apiSecret(opNs.name, 'cf', API_TOKEN));
+    await create(CLUSTER_TUNNEL, tunnelObject('ClusterTunnel', 'edge', undefined, { cloudflare: cloudflareOf('cf') }));
+    await waitForCondition(CLUSTER_TUNNEL, undefined, 'edge', { type: 'Ready', status: 'True', op });
+    await remove(CLUSTER_TUNNEL, undefined, 'edge');
+    await waitGone(CLUSTER_TUNNEL, undefined, 'edge', op);
+
     await remove(TUNNEL, appNs.name, 'web');
     await waitGone(TUNNEL, appNs.name, 'web', op);
     await waitFor(async () => (await emulator.control.state()).tunnels.every((t) => t.deletedAt), {
-      description: 'the tunnel deleted in the emulator',
+      description: 'the tunnels deleted in the emulator',
     });
     expect((await emulator.control.state()).records).toEqual([]);
     const forbidden = op.logs.filter((line) => JSON.stringify(line).includes('forbidden'));
     expect(forbidden).toEqual([]);
+  });
+
+  it('was granted exactly what it used: every permission of the chart served a request, none was refused', async () => {
+    await op?.stop(); // releases the Lease
+    const events = await auditEventsOf(auditLog(), chartUser(opNs.name));
+    expect(refusedRequests(events)).toEqual([]);
+    const manifest = await helm(['get', 'manifest', RELEASE, '--namespace', opNs.name]);
+    expect(manifest.code).toBe(0);
+    const granted = grantedPermissions(roleRules(manifestObjects(manifest.stdout)));
+    expect(granted).toContain('core/services watch');
+    const used = usedPermissions(events);
+    expect([...granted].filter((p) => !used.has(p) && !(p in AUTHORIZED_BY_ADMISSION)).sort()).toEqual([]);
+    // The exceptions stay true: each is granted, and no request of its own ever used it.
+    expect(Object.keys(AUTHORIZED_BY_ADMISSION).filter((p) => !granted.has(p) || used.has(p))).toEqual([]);
   });
 
   it('helm upgrade with changed values rolls the operator; helm uninstall leaves the CRDs and removes the rest', async () => {

@@ -1,40 +1,19 @@
 // `helm template` of the chart for every switch of its values, and `helm lint`: what each value renders, and the
 // values its schema refuses. Runs the real helm binary (no cluster needed).
-import { dirname, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseAllDocuments } from 'yaml';
-import { TunnelMetrics } from '../../src/controllers/tunnel/index.js';
-import { RuntimeMetrics } from '../../src/runtime/metrics.js';
 import { helm } from '../support/tools.js';
+import { grantedPermissions, roleRules } from './permissions.js';
+import { CHART, ofKind, renderChart, type Rendered } from './support.js';
 
-const chart = resolve(dirname(fileURLToPath(import.meta.url)), '../../charts/cloudflare-operator');
 const ACCOUNT = '0123456789abcdef0123456789abcdef';
 
-interface Rendered {
-  kind: string;
-  metadata: { name: string; namespace?: string; annotations?: Record<string, string> };
-  [field: string]: unknown;
-}
-
-async function render(...sets: string[]): Promise<Rendered[]> {
-  const args = ['template', 'r', chart, '--namespace', 'ops', '--set', 'ownerId=c1'];
-  for (const set of sets) args.push('--set', set);
-  const result = await helm(args);
-  if (result.code !== 0) throw new Error(`helm template failed: ${result.stderr}`);
-  return parseAllDocuments(result.stdout)
-    .map((doc) => doc.toJS() as Rendered | null)
-    .filter((doc): doc is Rendered => doc !== null);
-}
-
 async function refused(...sets: string[]): Promise<string> {
-  const args = ['template', 'r', chart, '--set', 'ownerId=c1'];
+  const args = ['template', 'r', CHART, '--set', 'ownerId=c1'];
   for (const set of sets) args.push('--set', set);
   const result = await helm(args);
   expect(result.code).not.toBe(0);
   return result.stderr;
 }
 
-const ofKind = (docs: Rendered[], kind: string) => docs.filter((d) => d.kind === kind);
 const names = (docs: Rendered[], kind: string) =>
   ofKind(docs, kind).map((d) => `${d.metadata.namespace ?? '-'}/${d.metadata.name}`);
 const env = (docs: Rendered[]) => {
@@ -48,7 +27,7 @@ const resources = (role: Rendered | undefined) =>
 
 describe('helm lint', () => {
   it('is clean', async () => {
-    const result = await helm(['lint', chart, '--set', 'ownerId=c1']);
+    const result = await helm(['lint', CHART, '--set', 'ownerId=c1']);
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('0 chart(s) failed');
   });
@@ -56,7 +35,7 @@ describe('helm lint', () => {
 
 describe('helm template', () => {
   it('defaults: cluster-wide RBAC, no Secret, no ClusterTunnel, the operator configured from values', async () => {
-    const docs = await render();
+    const docs = await renderChart();
     expect(names(docs, 'ClusterRole')).toEqual(['-/r-cloudflare-operator']);
     expect(names(docs, 'Role')).toEqual(['ops/r-cloudflare-operator-leader-election']);
     expect(resources(ofKind(docs, 'ClusterRole')[0])).toEqual([
@@ -92,12 +71,15 @@ describe('helm template', () => {
   });
 
   it('Services are only listed and watched', async () => {
-    const rules = (ofKind(await render(), 'ClusterRole')[0]?.rules ?? []) as { resources: string[]; verbs: string[] }[];
+    const rules = (ofKind(await renderChart(), 'ClusterRole')[0]?.rules ?? []) as {
+      resources: string[];
+      verbs: string[];
+    }[];
     expect(rules.find((r) => r.resources.includes('services'))?.verbs).toEqual(['list', 'watch']);
   });
 
   it('cloudflare.apiToken creates the credentials Secret', async () => {
-    const [secret] = ofKind(await render('cloudflare.apiToken=tok'), 'Secret');
+    const [secret] = ofKind(await renderChart('cloudflare.apiToken=tok'), 'Secret');
     expect(secret).toMatchObject({
       metadata: { name: 'r-cloudflare-operator-cloudflare', namespace: 'ops' },
       stringData: { apiToken: 'tok' },
@@ -105,12 +87,12 @@ describe('helm template', () => {
   });
 
   it('cloudflare.apiKey + email create a global-key Secret', async () => {
-    const [secret] = ofKind(await render('cloudflare.apiKey=key', 'cloudflare.email=ops@example.com'), 'Secret');
+    const [secret] = ofKind(await renderChart('cloudflare.apiKey=key', 'cloudflare.email=ops@example.com'), 'Secret');
     expect(secret?.stringData).toEqual({ apiKey: 'key', email: 'ops@example.com' });
   });
 
   it('clusterTunnel.enabled makes a ClusterTunnel on those credentials, kept on uninstall', async () => {
-    const docs = await render(
+    const docs = await renderChart(
       'cloudflare.apiToken=tok',
       'clusterTunnel.enabled=true',
       `clusterTunnel.accountId=${ACCOUNT}`,
@@ -135,7 +117,7 @@ describe('helm template', () => {
 
   it('a ClusterTunnel by account name, on an existing Secret; or on a global key', async () => {
     const [byName] = ofKind(
-      await render(
+      await renderChart(
         'cloudflare.existingSecret=mine',
         'clusterTunnel.enabled=true',
         'clusterTunnel.accountName=Shop Inc',
@@ -146,7 +128,7 @@ describe('helm template', () => {
       cloudflare: { accountName: 'Shop Inc', credentialsSecretRef: { name: 'mine' } },
     });
     const [byKey] = ofKind(
-      await render(
+      await renderChart(
         'cloudflare.apiKey=k',
         'cloudflare.email=a@b.c',
         'clusterTunnel.enabled=true',
@@ -162,7 +144,7 @@ describe('helm template', () => {
   });
 
   it('watchNamespaces: Roles in those namespaces and the release namespace; ClusterTunnels stay cluster-wide', async () => {
-    const docs = await render('watchNamespaces={shop,blog}');
+    const docs = await renderChart('watchNamespaces={shop,blog}');
     expect(names(docs, 'Role').sort()).toEqual([
       'blog/r-cloudflare-operator',
       'ops/r-cloudflare-operator',
@@ -184,62 +166,23 @@ describe('helm template', () => {
     expect(env(docs).WATCH_NAMESPACES).toBe('shop,blog');
   });
 
+  it('watchNamespaces grants the very permissions of the cluster-wide default (which the chart e2e test checks)', async () => {
+    const permissionsOf = (docs: Rendered[]) => [...grantedPermissions(roleRules(docs))].sort();
+    expect(permissionsOf(await renderChart('watchNamespaces={shop}'))).toEqual(permissionsOf(await renderChart()));
+  });
+
   it('rbac.create=false renders no RBAC at all', async () => {
-    const docs = await render('rbac.create=false');
+    const docs = await renderChart('rbac.create=false');
     expect(docs.filter((d) => ['ClusterRole', 'ClusterRoleBinding', 'Role', 'RoleBinding'].includes(d.kind))).toEqual(
       [],
     );
   });
 
   it('clusterDomain and coalesceWindow reach the operator', async () => {
-    expect(env(await render('clusterDomain=corp.internal', 'coalesceWindow=0'))).toMatchObject({
+    expect(env(await renderChart('clusterDomain=corp.internal', 'coalesceWindow=0'))).toMatchObject({
       CLUSTER_DOMAIN: 'corp.internal',
       COALESCE_WINDOW: '0',
     });
-  });
-});
-
-describe('monitoring', () => {
-  it('is off by default; each switch renders its object', async () => {
-    const kinds = (docs: Rendered[]) =>
-      docs.map((d) => d.kind).filter((k) => ['ServiceMonitor', 'PrometheusRule'].includes(k));
-    expect(kinds(await render())).toEqual([]);
-    const docs = await render(
-      'metrics.serviceMonitor.enabled=true',
-      'metrics.prometheusRule.enabled=true',
-      'metrics.dashboard.enabled=true',
-    );
-    expect(kinds(docs).sort()).toEqual(['PrometheusRule', 'ServiceMonitor']);
-    const dashboard = ofKind(docs, 'ConfigMap').find((c) => c.metadata.name === 'r-cloudflare-operator-dashboard');
-    expect(dashboard?.metadata).toMatchObject({ labels: { grafana_dashboard: '1' } });
-    const json = (dashboard?.data as Record<string, string> | undefined)?.['cloudflare-operator.json'] ?? '';
-    expect((JSON.parse(json) as { panels: unknown[] }).panels.length).toBeGreaterThan(3);
-  });
-
-  it('every metric an alert or the dashboard names is one the operator exports', async () => {
-    const docs = await render('metrics.prometheusRule.enabled=true', 'metrics.dashboard.enabled=true');
-    const rules = (
-      ofKind(docs, 'PrometheusRule')[0]?.spec as { groups: { rules: { alert: string; expr: string }[] }[] }
-    ).groups.flatMap((g) => g.rules);
-    expect(rules.map((r) => r.alert)).toEqual([
-      'CloudflareOperatorDown',
-      'CloudflareOperatorReconcileErrors',
-      'CloudflareAPIErrors',
-      'CloudflareAPIRateLimited',
-      'CloudflareTunnelNotReady',
-      'CloudflaredReplicasUnavailable',
-    ]);
-    const dashboard = JSON.stringify(ofKind(docs, 'ConfigMap').map((c) => c.data));
-    const named = new Set(
-      [...rules.map((r) => r.expr), dashboard].flatMap((text) =>
-        [...text.matchAll(/\b(cloudflare_[a-z_]+)/g)].map((m) => m[1]),
-      ),
-    );
-    const registry = new RuntimeMetrics({ processMetrics: false }).registry;
-    new TunnelMetrics(registry);
-    const exported = new Set((await registry.getMetricsAsJSON()).map((m) => m.name));
-    expect([...named].filter((name) => !exported.has(name ?? ''))).toEqual([]);
-    expect(named.size).toBeGreaterThanOrEqual(5);
   });
 });
 

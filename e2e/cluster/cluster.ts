@@ -24,7 +24,7 @@ export interface ClusterOptions {
   workDir: string;
   /** Number of kwok fake nodes (default 1). */
   nodes?: number;
-  /** An audit Policy file: kube-apiserver then logs what it selects to `<workDir>/logs/audit.log` (benchmarks). */
+  /** An audit Policy file: kube-apiserver then logs what it selects to `<workDir>/logs/audit.log` (audit.ts). */
   auditPolicyFile?: string;
 }
 
@@ -33,6 +33,8 @@ export interface RunningCluster {
   readonly kubeconfigPath: string;
   readonly workDir: string;
   readonly logDir: string;
+  /** kube-apiserver's audit log, when started with an audit policy. */
+  readonly auditLog: string | undefined;
   restartApiServer(): Promise<void>;
   stop(options?: { keepWorkDir?: boolean }): Promise<void>;
 }
@@ -93,9 +95,11 @@ function etcdArgs(workDir: string, ports: Ports): string[] {
   ];
 }
 
+const auditLogOf = (workDir: string): string => join(workDir, 'logs', 'audit.log');
+
 function auditArgs(workDir: string, policyFile: string | undefined): string[] {
   if (!policyFile) return [];
-  return [`--audit-policy-file=${policyFile}`, `--audit-log-path=${join(workDir, 'logs', 'audit.log')}`];
+  return [`--audit-policy-file=${policyFile}`, `--audit-log-path=${auditLogOf(workDir)}`];
 }
 
 function apiserverArgs(workDir: string, pki: ClusterPki, ports: Ports, auditPolicyFile?: string): string[] {
@@ -112,6 +116,10 @@ function apiserverArgs(workDir: string, pki: ClusterPki, ports: Ports, auditPoli
     `--tls-private-key-file=${pki.serverKey}`,
     `--client-ca-file=${pki.caCert}`,
     '--authorization-mode=Node,RBAC',
+    // As on hardened clusters (OpenShift turns it on): an ownerReference with blockOwnerDeletion needs `update` on
+    // the owner's finalizers, and changing the ownerReferences of an existing object needs `delete` on it. The
+    // chart's RBAC is tested under it (e2e/chart/rbac.e2e.test.ts).
+    '--enable-admission-plugins=OwnerReferencesPermissionEnforcement',
     '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
     `--service-account-key-file=${pki.serviceAccountPub}`,
     `--service-account-signing-key-file=${pki.serviceAccountKey}`,
@@ -267,6 +275,7 @@ export async function startCluster(options: ClusterOptions): Promise<RunningClus
       kubeconfigPath,
       workDir,
       logDir,
+      auditLog: auditPolicyFile ? auditLogOf(workDir) : undefined,
       async restartApiServer(): Promise<void> {
         const current = processes.get('kube-apiserver');
         if (current) await stopProcess(current);

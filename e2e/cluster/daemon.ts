@@ -15,13 +15,15 @@ export interface ClusterState {
   workDir: string;
   logDir: string;
   control: string;
+  /** kube-apiserver's audit log, when the cluster runs with an audit policy. */
+  auditLog?: string;
 }
 
 async function main(): Promise<void> {
   const workDir = resolve(process.argv[2] ?? '');
   if (!process.argv[2]) throw new Error('usage: daemon.ts WORK_DIR');
   const nodes = Number(process.env.CLUSTER_NODES ?? '1');
-  // CLUSTER_AUDIT_POLICY: an audit Policy file for kube-apiserver (the benchmarks count the operator's requests).
+  // CLUSTER_AUDIT_POLICY: an audit Policy file for kube-apiserver (launch.ts writes it; see audit.ts).
   const auditPolicyFile = process.env.CLUSTER_AUDIT_POLICY || undefined;
   const cluster: RunningCluster = await startCluster({ ...(await clusterBinaries()), workDir, nodes, auditPolicyFile });
 
@@ -50,6 +52,7 @@ async function main(): Promise<void> {
     workDir,
     logDir: cluster.logDir,
     control: `http://127.0.0.1:${port}`,
+    auditLog: cluster.auditLog,
   };
   const stateFile = join(workDir, 'state.json');
   await writeFile(stateFile, JSON.stringify(state, null, 2));

@@ -2,7 +2,7 @@
 // attached: the daemon gets SIGTERM when its parent dies (jest runs); detached: it outlives the caller
 // (`npm run cluster:up`) until `npm run cluster:down`.
 import { spawn } from 'node:child_process';
-import { existsSync, openSync, readFileSync } from 'node:fs';
+import { existsSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterState } from './daemon.js';
@@ -14,6 +14,8 @@ export interface LaunchOptions {
   workDir: string;
   detached: boolean;
   timeoutMs?: number;
+  /** An audit Policy (YAML): kube-apiserver then writes what it selects to the state's `auditLog`. */
+  auditPolicy?: string;
 }
 
 export function readState(workDir: string): ClusterState | undefined {
@@ -31,12 +33,17 @@ export function isAlive(pid: number): boolean {
 }
 
 export async function launchClusterDaemon(options: LaunchOptions): Promise<ClusterState> {
-  const { workDir, detached, timeoutMs = 45 * 60_000 } = options;
+  const { workDir, detached, timeoutMs = 45 * 60_000, auditPolicy } = options;
   const logFile = join(workDir, 'daemon.log');
+  const env = { ...process.env };
+  if (auditPolicy) {
+    env.CLUSTER_AUDIT_POLICY = join(workDir, 'audit-policy.yaml');
+    writeFileSync(env.CLUSTER_AUDIT_POLICY, auditPolicy);
+  }
   const out = openSync(logFile, 'a');
   const node = [process.execPath, '--import', 'tsx', join(here, 'daemon.ts'), workDir];
   const [command, args] = detached ? [node[0]!, node.slice(1)] : ['setpriv', ['--pdeathsig', 'SIGTERM', '--', ...node]];
-  const child = spawn(command, args, { detached, stdio: ['ignore', out, out], cwd: join(here, '../..') });
+  const child = spawn(command, args, { detached, stdio: ['ignore', out, out], cwd: join(here, '../..'), env });
   let exitCode: number | null = null;
   child.on('exit', (code) => (exitCode = code ?? -1));
   if (detached) child.unref();

@@ -93,6 +93,8 @@ export interface EventSeen {
   reason?: string;
   note?: string;
   regarding?: { kind?: string; name?: string };
+  /** Set once the same event repeats: the recorder bumps the count instead of creating another Event. */
+  series?: { count?: number };
 }
 
 export async function eventsOf(namespace: string, kind: string, name: string): Promise<EventSeen[]> {

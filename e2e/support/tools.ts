@@ -1,4 +1,4 @@
-// The cluster's own CLI tools (kubectl, helm), run with the run's admin kubeconfig.
+// The CLI tools build.sh provides (kubectl, helm, promtool), run with the run's admin kubeconfig.
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -13,7 +13,11 @@ export interface ToolResult {
   stderr: string;
 }
 
-async function tool(name: 'kubectl' | 'helm', args: string[], env: NodeJS.ProcessEnv = {}): Promise<ToolResult> {
+async function tool(
+  name: 'kubectl' | 'helm' | 'promtool',
+  args: string[],
+  env: NodeJS.ProcessEnv = {},
+): Promise<ToolResult> {
   const { binDir } = await clusterBinaries();
   try {
     const { stdout, stderr } = await run(join(binDir, name), args, {
@@ -38,3 +42,4 @@ async function tool(name: 'kubectl' | 'helm', args: string[], env: NodeJS.Proces
 
 export const kubectl = (args: string[]): Promise<ToolResult> => tool('kubectl', args);
 export const helm = (args: string[]): Promise<ToolResult> => tool('helm', args);
+export const promtool = (args: string[]): Promise<ToolResult> => tool('promtool', args);
