@@ -59,7 +59,10 @@ describe('helm template', () => {
   });
 
   it('NetworkPolicies: no update verb, as the operator only applies, reads, watches and deletes them', async () => {
-    const rules = (ofKind(await renderChart(), 'ClusterRole')[0]?.rules ?? []) as { resources: string[]; verbs: string[] }[];
+    const rules = (ofKind(await renderChart(), 'ClusterRole')[0]?.rules ?? []) as {
+      resources: string[];
+      verbs: string[];
+    }[];
     expect(rules.find((r) => r.resources.includes('networkpolicies'))?.verbs).toEqual([
       'get',
       'list',

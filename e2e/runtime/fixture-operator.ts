@@ -1,7 +1,10 @@
 // A small operator built only from the runtime, run as a child process by the runtime e2e tests. It is what
 // src/main.ts will look like: parse config → Manager → register controllers → start → signal handling.
-//   probe  (Probe, with status): adds a finalizer, writes a Ready condition with observedGeneration,
-//          removes the finalizer on deletion; owns ConfigMaps (ownerReferences).
+//   probe  (Probe, with status): adds a finalizer, writes a Ready condition with observedGeneration and the
+//          writer (POD_NAME), removes the finalizer on deletion; owns ConfigMaps (ownerReferences). A Probe whose
+//          spec.message is "tick" is written again every TICK_MS, counting status.ticks: a leader that keeps
+//          writing, for the leader-election test. Each status write is logged (`probe status write`) before
+//          it is sent.
 //   flaky  (Flaky, no status): only logs; its CRD gets deleted under it to break its watch.
 // Every reconcile logs `probe reconciled` / `flaky reconciled` with the key, for the tests to follow.
 import type { KubernetesObject } from '@kubernetes/client-node';
@@ -16,10 +19,12 @@ import { Manager } from '../../src/operator/manager.js';
 import { handleProcessSignals } from '../../src/operator/signals.js';
 import { CONFIGMAP, FINALIZER, FLAKY, PROBE } from './resources.js';
 
-interface Probe extends KubernetesObject {
+export interface Probe extends KubernetesObject {
   spec?: { message?: string };
-  status?: { conditions?: Condition[]; message?: string };
+  status?: { conditions?: Condition[]; message?: string; writer?: string; ticks?: number };
 }
+
+const TICK_MS = 200;
 
 function main(): void {
   let config;
@@ -60,15 +65,23 @@ function main(): void {
       }
       const added = await addFinalizer(client, PROBE, probe, FINALIZER);
       if (signal.aborted) return;
-      await updateStatus(client, PROBE, added.object ?? probe, (current) => ({
-        message: current.spec?.message ?? '',
-        conditions: setCondition(
-          current.status?.conditions,
-          { type: 'Ready', status: 'True', reason: 'Reconciled', message: 'probe is reconciled' },
-          current.metadata?.generation,
-          systemClock.now(),
-        ).conditions,
-      }));
+      const ticking = probe.spec?.message === 'tick';
+      await updateStatus(client, PROBE, added.object ?? probe, (current) => {
+        const ticks = ticking ? (current.status?.ticks ?? 0) + 1 : undefined;
+        log.info('probe status write', { ticks });
+        return {
+          message: current.spec?.message ?? '',
+          writer: config.podName,
+          ...(ticks === undefined ? {} : { ticks }),
+          conditions: setCondition(
+            current.status?.conditions,
+            { type: 'Ready', status: 'True', reason: 'Reconciled', message: 'probe is reconciled' },
+            current.metadata?.generation,
+            systemClock.now(),
+          ).conditions,
+        };
+      });
+      return ticking ? { requeueAfterMs: TICK_MS } : undefined;
     },
   });
   manager.register({

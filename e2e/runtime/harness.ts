@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import {
   ApiextensionsV1Api,
   CustomObjectsApi,
+  Watch,
   type KubeConfig,
+  type KubernetesObject,
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { adminKubeConfig, waitFor } from '../support/cluster.js';
@@ -128,6 +130,22 @@ export class OperatorProcess {
     return { status: response.status, body: await response.text() };
   }
 
+  /** The sum of a metric's samples whose labels contain `labels` (e.g. `name="probe"`), from /metrics. */
+  async metric(name: string, labels = ''): Promise<number> {
+    const { body } = await this.http('/metrics');
+    return body
+      .split('\n')
+      .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
+      .filter((line) => line.slice(name.length).split(' ')[0]!.includes(labels))
+      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+  }
+
+  /** Its leader-election identity (pod name + random suffix), from the "starting" log line. */
+  async identity(): Promise<string> {
+    const line = await this.waitForLog((l) => l.message === 'starting', 'the starting line');
+    return String(line.identity);
+  }
+
   kill(signal: NodeJS.Signals): void {
     if (this.alive) this.child.kill(signal);
   }
@@ -182,4 +200,42 @@ export async function deleteCrd(kc: KubeConfig, name: string): Promise<void> {
 
 export function customObjects(): CustomObjectsApi {
   return adminKubeConfig().makeApiClient(CustomObjectsApi);
+}
+
+/**
+ * Every version of the objects a watch on the collection at `path` delivers (narrowed by `fieldSelector`), from
+ * their state when it starts, in the API server's order: what was written, as the API server saw it.
+ */
+export interface WatchHistory<T> {
+  readonly versions: T[];
+  /** Why the watch ended before stop() (a gap in the history), if it did. */
+  readonly ended: () => unknown;
+  stop(): void;
+}
+
+export async function watchHistory<T extends KubernetesObject>(
+  path: string,
+  fieldSelector: string,
+): Promise<WatchHistory<T>> {
+  const versions: T[] = [];
+  let stopped = false;
+  let ended: unknown;
+  const request = await new Watch(adminKubeConfig()).watch(
+    path,
+    { fieldSelector },
+    (phase: string, object: T) => {
+      if (phase !== 'BOOKMARK' && phase !== 'ERROR') versions.push(object);
+    },
+    (err: unknown) => {
+      if (!stopped) ended = err ?? new Error('the watch ended');
+    },
+  );
+  return {
+    versions,
+    ended: () => ended,
+    stop: () => {
+      stopped = true;
+      request.abort();
+    },
+  };
 }

@@ -1,11 +1,11 @@
 // The other ways to run a tunnel: `cloudflare` mode, adopting an existing tunnel, a ClusterTunnel, and a missing
-// credentials Secret (reported, no Cloudflare call; deletion blocked until the Secret is back).
+// credentials Secret (reported, no Cloudflare call; deletion blocked until the Secret is back). The crash between
+// creating a tunnel and saving it is in crash.e2e.test.ts.
 import { jest } from '@jest/globals';
 import type { V1ConfigMap, V1Deployment, V1Secret } from '@kubernetes/client-node';
 import { CONFIG_HASH_ANNOTATION } from '../../src/api/constants.js';
 import { createGateway } from '../../src/cloudflare/index.js';
 import { CLUSTER_TUNNEL, CONFIG_MAP, DEPLOYMENT, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
-import { PENDING_KEY, PENDING_TUNNEL_ANNOTATION } from '../../src/controllers/tunnel/stored-tunnel.js';
 import type { RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { waitFor, type TestNamespace } from '../support/cluster.js';
 import {
@@ -183,41 +183,6 @@ describe('missing credentials Secret', () => {
     await create(SECRET, apiSecret(ns.name, 'cf2', TOKEN));
     await waitGone(TUNNEL, ns.name, 'orphan', op);
     expect(await liveTunnels()).not.toContain(id);
-  });
-});
-
-describe('crash between create and save', () => {
-  it('finds the tunnel created with the pending secret, records it as created, and deletes it with the object', async () => {
-    const secretBytes = Buffer.alloc(32, 9);
-    const name = `${ns.name}-crashed`;
-    const gateway = createGateway({
-      credentials: { apiToken: TOKEN },
-      baseURL: emulator.apiBaseUrl,
-      randomBytes: () => Buffer.from(secretBytes),
-    });
-    // What a crashed operator leaves: the pending secret in the Secret, the tunnel on Cloudflare, no tunnel ID.
-    // (The object sets no configSource, so the operator would have created it remotely managed.)
-    const made = await gateway.createTunnel({ accountId: ACCOUNT, name, configSource: 'cloudflare' });
-    const pending = { AccountTag: ACCOUNT, TunnelName: name, TunnelSecret: secretBytes.toString('base64') };
-    const leftover: V1Secret = {
-      apiVersion: 'v1',
-      kind: 'Secret',
-      metadata: {
-        name: 'crashed-cloudflared-credentials',
-        namespace: ns.name,
-        annotations: { [PENDING_TUNNEL_ANNOTATION]: name },
-      },
-      data: { [PENDING_KEY]: Buffer.from(JSON.stringify(pending)).toString('base64') },
-    };
-    await create(SECRET, leftover);
-    await create(TUNNEL, tunnelObject('Tunnel', 'crashed', ns.name, { cloudflare }));
-    const tunnel = await waitForCondition(TUNNEL, ns.name, 'crashed', { type: 'Ready', status: 'True', op });
-    expect(tunnel.status).toMatchObject({ tunnelId: made.tunnel.id, created: true });
-    const sameName = (await emulator.control.state()).tunnels.filter((t) => t.name === name && !t.deletedAt);
-    expect(sameName).toHaveLength(1);
-    await remove(TUNNEL, ns.name, 'crashed');
-    await waitGone(TUNNEL, ns.name, 'crashed', op);
-    expect(await liveTunnels()).not.toContain(made.tunnel.id);
   });
 });
 

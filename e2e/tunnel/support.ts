@@ -86,6 +86,12 @@ export class OperatorProcess {
       .length;
   }
 
+  /** SIGKILL, as a crash or an OOM kill would end it: no shutdown, nothing finished or saved. */
+  async kill(): Promise<void> {
+    if (this.alive) this.child.kill('SIGKILL');
+    await this.exited;
+  }
+
   async stop(): Promise<void> {
     if (this.alive) this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);

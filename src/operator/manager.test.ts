@@ -3,7 +3,9 @@ import type { ReconcileContext } from '../runtime/controller.js';
 import { resourceId } from '../runtime/kube-client.js';
 import type { LeaseApi, LeaseRecord } from '../runtime/leader-election.js';
 import { nullLogger, type Logger, type LogMeta } from '../runtime/logger.js';
+import { sleep } from '../runtime/clock.js';
 import { FakeClock, flushPromises } from '../runtime/testing/fake-clock.js';
+import { FakeLeaseApi } from '../runtime/testing/fake-lease-api.js';
 import { FakeSource } from '../runtime/testing/fake-source.js';
 import { Manager } from './manager.js';
 import {
@@ -13,6 +15,17 @@ import {
 } from '../runtime/testing/resource-types.js';
 
 // The HTTP server listens on a free loopback port (it is part of the Manager); nothing else leaves the process.
+// Every Manager is shut down after its test, failed or not, with its fake clock moving so that grace periods end
+// even when the code under test is broken: a listening server left behind would keep jest from exiting.
+const managers: { manager: Manager; clock: FakeClock }[] = [];
+afterEach(async () => {
+  for (const { manager, clock } of managers.splice(0)) {
+    let done = false;
+    const stopped = manager.shutdown('test').then(() => (done = true));
+    await clock.advanceUntil(() => done, { stepMs: 1_000, limitMs: 600_000 });
+    await stopped;
+  }
+});
 
 function tunnel(name: string) {
   return { apiVersion: 'example.io/v1', kind: 'Tunnel', metadata: { name, namespace: 'ns', resourceVersion: '1' } };
@@ -65,6 +78,7 @@ function setup(options: { leaderElect: boolean; serviceListMs: number }) {
       return source;
     },
   });
+  managers.push({ manager, clock });
   const reconciled: string[] = [];
   manager.register({
     name: 'tunnel',
@@ -120,5 +134,105 @@ describe('Manager.start', () => {
     expect(reconciled).toEqual([]);
     expect(leaseCalls).toEqual([]);
     expect(manager.isLeader()).toBe(false);
+  });
+});
+
+type Timeline = { at: number; what: string }[];
+const note = (timeline: Timeline, clock: FakeClock, what: string): number => timeline.push({ at: clock.now(), what });
+
+/**
+ * A leading Manager whose one reconcile (of `ns/a`) writes every 100 ms until its signal aborts, as a long
+ * reconcile checks its signal between writes. `timeline` holds, in order, each write and lease event with its
+ * time on the fake clock.
+ */
+async function leading() {
+  const clock = new FakeClock();
+  const leases = new FakeLeaseApi();
+  const config = parseConfig(
+    ['--http-host=127.0.0.1', '--http-port=0', '--leader-elect=true'],
+    { OWNER_ID: 'test', POD_NAMESPACE: 'ops' },
+    { hostname: 'pod' },
+  );
+  const le = config.leaderElection;
+  const timeline: Timeline = [];
+  let tunnelSource: FakeSource | undefined;
+  const manager = new Manager({
+    config,
+    kubeConfig: unreachableKubeConfig(),
+    logger: nullLogger,
+    clock,
+    processMetrics: false,
+    leaseApi: leases,
+    sourceFactory: (type) => {
+      const source = new FakeSource(clock);
+      source.listResults = [{ items: type.kind === 'Tunnel' ? [tunnel('a')] : [], resourceVersion: '1' }];
+      if (type.kind === 'Tunnel') tunnelSource = source;
+      return source;
+    },
+  });
+  managers.push({ manager, clock });
+  manager.register({
+    name: 'tunnel',
+    primary: { type: TUNNEL },
+    reconcile: async ({ key, signal }) => {
+      signal.addEventListener('abort', () => note(timeline, clock, `aborted ${key}`));
+      for (let i = 0; i < 10_000 && !signal.aborted; i++) {
+        note(timeline, clock, `write ${key}`);
+        await sleep(clock, 100);
+      }
+    },
+  });
+  await manager.start();
+  await flushPromises();
+  expect(manager.isLeader()).toBe(true);
+  expect(timeline.map((t) => t.what)).toContain('write ns/a');
+  return { manager, clock, leases, le, timeline, tunnelSource: tunnelSource! };
+}
+
+/** The writes noted after the first entry `mark`, in order. */
+const writesAfter = (timeline: Timeline, mark: string): string[] => {
+  const from = timeline.findIndex((t) => t.what === mark);
+  if (from < 0) throw new Error(`no "${mark}" in the timeline`);
+  return timeline.slice(from + 1).flatMap((t) => (t.what.startsWith('write') ? [t.what] : []));
+};
+
+describe('Manager: leadership lost while the process lives on', () => {
+  it('another replica takes the Lease: the renew that sees it stops the controllers at once, nothing is written after', async () => {
+    const { manager, clock, leases, le, timeline, tunnelSource } = await leading();
+    await clock.advance(1_000);
+    leases.giveTo('other', clock.now());
+    const leaseCallsAtTakeover = leases.log.length;
+    const lost = await clock.advanceUntil(() => !manager.isLeader(), { stepMs: 1, limitMs: le.retryPeriodMs });
+    // Seen at the first renew after the takeover (a leader renews every retry period); in that same instant the
+    // in-flight reconcile's signal aborted and the controller stopped taking keys.
+    expect(lost).toBeLessThanOrEqual(le.retryPeriodMs);
+    expect(timeline.find((t) => t.what === 'aborted ns/a')?.at).toBe(clock.now());
+    expect(manager.operator.controller('tunnel')!.running).toBe(false);
+    tunnelSource.current.emit('ADDED', tunnel('b')); // a change after the loss: queued for a later term only
+    for (let renewals = 0; renewals < 15; renewals++) {
+      leases.giveTo('other', clock.now()); // the other replica renews its lease
+      await clock.advance(le.retryPeriodMs);
+    }
+    expect(writesAfter(timeline, 'aborted ns/a')).toEqual([]);
+    expect(manager.isLeader()).toBe(false);
+    // While another replica holds the Lease, a standby only reads it.
+    expect(leases.log.slice(leaseCallsAtTakeover).filter((call) => call !== 'get')).toEqual([]);
+    expect(leases.record?.holderIdentity).toBe('other');
+  });
+
+  it('renewals fail: the controllers stop exactly renew-deadline after the last successful renew began, not before', async () => {
+    const { manager, clock, leases, le, timeline } = await leading();
+    await clock.advance(3_000); // renewed at 0 and 2 s
+    const lastRenewAt = clock.now() - 1_000;
+    expect(leases.log.filter((c) => c.startsWith('update'))).toHaveLength(1);
+    leases.failNext = 1_000; // the API server is unreachable from here on
+    await clock.advanceUntil(() => !manager.isLeader(), { stepMs: 1, limitMs: le.leaseDurationMs });
+    expect(clock.now()).toBe(lastRenewAt + le.renewDeadlineMs);
+    expect(timeline.find((t) => t.what === 'aborted ns/a')?.at).toBe(clock.now());
+    // Leading, and writing, right up to the deadline.
+    const writes = timeline.filter((t) => t.what.startsWith('write'));
+    expect(writes.at(-1)!.at).toBeGreaterThanOrEqual(clock.now() - 100);
+    await clock.advance(le.leaseDurationMs);
+    expect(writesAfter(timeline, 'aborted ns/a')).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import { parse } from 'yaml';
 import { cloudflaredConfig, configHash, configMap, ingressRules } from './cloudflared-config.js';
-import { CTX, TUNNEL_ID, route, sampleClusterTunnel, sampleSpec, sampleTunnel } from './fixtures.js';
+import { CTX, TUNNEL_ID, route, sampleClusterTunnel, sampleSpec, sampleTunnel } from './testing/fixtures.js';
 
 interface ParsedConfig {
   tunnel: string;

@@ -5,7 +5,7 @@ import {
   encodeTunnelToken,
   type TunnelCredentials,
 } from './credentials-secret.js';
-import { ACCOUNT_ID, CTX, TUNNEL_ID, sampleClusterTunnel, sampleTunnel } from './fixtures.js';
+import { ACCOUNT_ID, CTX, TUNNEL_ID, sampleClusterTunnel, sampleTunnel } from './testing/fixtures.js';
 
 const credentials: TunnelCredentials = {
   accountTag: ACCOUNT_ID,

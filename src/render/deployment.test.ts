@@ -1,7 +1,7 @@
 import type { V1Container, V1PodSpec } from '@kubernetes/client-node';
 import { deployment } from './deployment.js';
-import { CTX, sampleClusterTunnel, sampleTunnel } from './fixtures.js';
-import { restrictedViolations } from './pod-security.js';
+import { CTX, sampleClusterTunnel, sampleTunnel } from './testing/fixtures.js';
+import { restrictedViolations } from './testing/pod-security.js';
 
 const HASH = 'c0ffee';
 const local = { ...CTX, configHash: HASH, mode: 'local' as const };

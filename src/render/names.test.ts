@@ -1,4 +1,4 @@
-import { CTX, sampleClusterTunnel, sampleTunnel } from './fixtures.js';
+import { CTX, sampleClusterTunnel, sampleTunnel } from './testing/fixtures.js';
 import { commonLabels, objectMeta, objectNames, ownerReference, selectorLabels, targetNamespace } from './names.js';
 
 describe('names and placement', () => {

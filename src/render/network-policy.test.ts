@@ -1,6 +1,6 @@
 import type { V1NetworkPolicy, V1NetworkPolicyPeer } from '@kubernetes/client-node';
 import { seededRandom } from '../runtime/testing/fake-clock.js';
-import { CTX, sampleClusterTunnel, sampleTunnel } from './fixtures.js';
+import { CTX, sampleClusterTunnel, sampleTunnel } from './testing/fixtures.js';
 import {
   networkPolicy,
   policyGaps,

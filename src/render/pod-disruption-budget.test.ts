@@ -1,4 +1,4 @@
-import { CTX, sampleClusterTunnel, sampleTunnel } from './fixtures.js';
+import { CTX, sampleClusterTunnel, sampleTunnel } from './testing/fixtures.js';
 import { podDisruptionBudget, wantsPodDisruptionBudget } from './pod-disruption-budget.js';
 
 describe('podDisruptionBudget', () => {

@@ -1,5 +1,5 @@
 import { cloudflaredConfig } from './cloudflared-config.js';
-import { TUNNEL_ID, route, sampleSpec } from './fixtures.js';
+import { TUNNEL_ID, route, sampleSpec } from './testing/fixtures.js';
 import { remoteConfiguration } from './remote-config.js';
 import { parse } from 'yaml';
 

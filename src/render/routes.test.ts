@@ -1,4 +1,4 @@
-import { route } from './fixtures.js';
+import { route } from './testing/fixtures.js';
 import { compareRoutes, sortRoutes, type Route } from './routes.js';
 
 const order = (routes: Route[]): string[] => sortRoutes(routes).map((r) => `${r.hostname}${r.path ?? ''}`);

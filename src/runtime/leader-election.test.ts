@@ -1,48 +1,7 @@
-import { ApiException } from '@kubernetes/client-node';
 import { sleep } from './clock.js';
 import { FakeClock, flushPromises, seededRandom } from './testing/fake-clock.js';
-import { LeaderElector, validateLeaderTimings, type LeaseApi, type LeaseRecord } from './leader-election.js';
-
-/** An in-memory Lease with the API server's compare-and-swap on resourceVersion, and fault injection. */
-class FakeLeaseApi implements LeaseApi {
-  record: LeaseRecord | undefined;
-  private version = 0;
-  failNext = 0;
-  hang = false;
-  calls = 0;
-
-  private async gate(signal: AbortSignal): Promise<void> {
-    this.calls++;
-    if (this.hang) {
-      await new Promise<void>((_, reject) => signal.addEventListener('abort', () => reject(new Error('timeout'))));
-    }
-    if (this.failNext > 0) {
-      this.failNext--;
-      throw new ApiException(503, 'unavailable', {}, {});
-    }
-  }
-
-  async get(signal: AbortSignal): Promise<LeaseRecord | undefined> {
-    await this.gate(signal);
-    return this.record && { ...this.record };
-  }
-
-  async create(record: LeaseRecord, signal: AbortSignal): Promise<LeaseRecord> {
-    await this.gate(signal);
-    if (this.record) throw new ApiException(409, 'exists', {}, {});
-    this.record = { ...record, resourceVersion: String(++this.version) };
-    return { ...this.record };
-  }
-
-  async update(record: LeaseRecord, signal: AbortSignal): Promise<LeaseRecord> {
-    await this.gate(signal);
-    if (!this.record || record.resourceVersion !== this.record.resourceVersion) {
-      throw new ApiException(409, 'conflict', {}, {});
-    }
-    this.record = { ...record, resourceVersion: String(++this.version) };
-    return { ...this.record };
-  }
-}
+import { FakeLeaseApi } from './testing/fake-lease-api.js';
+import { LeaderElector, validateLeaderTimings, type LeaseApi } from './leader-election.js';
 
 const TIMINGS = { leaseDurationMs: 15_000, renewDeadlineMs: 10_000, retryPeriodMs: 2_000 };
 
@@ -180,13 +139,13 @@ describe('LeaderElector', () => {
     const a = candidate('a', api, clock);
     a.elector.start();
     await flushPromises();
-    api.record = { ...api.record!, holderIdentity: 'intruder', resourceVersion: '99' };
+    api.giveTo('intruder', clock.now());
     await clock.advance(2_000);
     expect(a.elector.state).toBe('standby');
     expect(a.events).toEqual(['started', 'stopped']);
     expect(a.signal()!.aborted).toBe(true);
     await a.elector.stop({ release: true });
-    expect(api.record.holderIdentity).toBe('intruder'); // never releases a lease it does not hold
+    expect(api.record?.holderIdentity).toBe('intruder'); // never releases a lease it does not hold
   });
 
   it('steps down when it cannot renew within the renew deadline, before the lease expires', async () => {

@@ -5,7 +5,7 @@ import { Reason } from '../../src/api/conditions.js';
 import { lookupAccount } from '../../src/controllers/tunnel/account-step.js';
 import { outcomeOf } from '../../src/controllers/tunnel/failures.js';
 import { Report } from '../../src/controllers/tunnel/report.js';
-import { sampleTunnel } from '../../src/render/fixtures.js';
+import { sampleTunnel } from '../../src/render/testing/fixtures.js';
 import type { Permission } from '../cloudflare-emulator/state.js';
 import { ACCOUNT_ID, FREE_ZONE, harness, raw, useEmulator, type TestGateway } from './support.js';
 

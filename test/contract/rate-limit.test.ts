@@ -5,7 +5,7 @@ import { Reason } from '../../src/api/conditions.js';
 import { lookupAccount } from '../../src/controllers/tunnel/account-step.js';
 import { outcomeOf } from '../../src/controllers/tunnel/failures.js';
 import { Report } from '../../src/controllers/tunnel/report.js';
-import { sampleTunnel } from '../../src/render/fixtures.js';
+import { sampleTunnel } from '../../src/render/testing/fixtures.js';
 import { harness, raw, useEmulator } from './support.js';
 
 const SECOND_TOKEN = 'second-token-of-the-same-user';

@@ -13,7 +13,7 @@ import { TunnelReconciler } from '../../src/controllers/tunnel/reconciler.js';
 import { readStoredTunnel } from '../../src/controllers/tunnel/stored-tunnel.js';
 import type { CacheReader } from '../../src/operator/types.js';
 import { objectNames } from '../../src/render/index.js';
-import { sampleTunnel } from '../../src/render/fixtures.js';
+import { sampleTunnel } from '../../src/render/testing/fixtures.js';
 import { systemClock } from '../../src/runtime/clock.js';
 import type { EventInput } from '../../src/runtime/events.js';
 import { ResourceClient, resourcePath, type KubeRequest, type ResourceType } from '../../src/runtime/kube-client.js';

@@ -6,7 +6,7 @@ import { desiredTunnelName } from '../../src/api/defaults.js';
 import { Report, StepFailure } from '../../src/controllers/tunnel/report.js';
 import { readStoredTunnel } from '../../src/controllers/tunnel/stored-tunnel.js';
 import { obtainTunnel } from '../../src/controllers/tunnel/tunnel-step.js';
-import { CTX, sampleTunnel } from '../../src/render/fixtures.js';
+import { CTX, sampleTunnel } from '../../src/render/testing/fixtures.js';
 import { ResourceClient, type KubeRequest } from '../../src/runtime/kube-client.js';
 import { ACCOUNT_ID, harness, useEmulator } from './support.js';
 

@@ -331,7 +331,21 @@ export const accepted: AdmissionCase[] = [
   },
   { name: 'scale to zero', spec: withCloudflared({ replicas: 0 }) },
   { name: 'unix socket fallback', spec: withSection({ fallbackService: 'unix:/run/app.sock' }) },
-  { name: 'update: scale and change origin defaults', before: validSpec, spec: withOrigin({ connectTimeout: '5s' }) },
+  {
+    name: 'update: scale and change origin defaults',
+    before: validSpec,
+    spec: withSection({ cloudflared: { replicas: 3 }, originRequest: { connectTimeout: '5s' } }),
+  },
+  {
+    name: 'update: the created tunnel keeps its name, replicas change',
+    before: withSection({ tunnel: { create: { name: 'shop' } } }),
+    spec: withSection({ tunnel: { create: { name: 'shop' } }, cloudflared: { replicas: 2 } }),
+  },
+  {
+    name: 'update: the adopted tunnel is unchanged, the fallback changes',
+    before: adoptSpec,
+    spec: withSection({ tunnel: { adopt: { id: TUNNEL_ID } }, fallbackService: 'http_status:503' }),
+  },
   {
     name: 'update: other zones and another credentials Secret (not what identifies the tunnel)',
     before: validSpec,

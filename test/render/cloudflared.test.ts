@@ -7,7 +7,7 @@ import { parse } from 'yaml';
 import { findCloudflared, matchIngressRule, validateIngress } from '../../e2e/cluster/cloudflared.js';
 import type { TunnelSpec } from '../../src/api/types.js';
 import { cloudflaredConfig } from '../../src/render/cloudflared-config.js';
-import { TUNNEL_ID, route, sampleSpec } from '../../src/render/fixtures.js';
+import { TUNNEL_ID, route, sampleSpec } from '../../src/render/testing/fixtures.js';
 import type { Route } from '../../src/render/routes.js';
 
 /** cloudflared takes a fraction of a second per call; leave room for a loaded machine. */

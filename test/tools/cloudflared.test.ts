@@ -3,7 +3,12 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cacheDirectory, downloadCloudflared, findCloudflared } from '../../e2e/cluster/cloudflared.js';
+import {
+  cacheDirectory,
+  downloadCloudflared,
+  findCloudflared,
+  pinnedCloudflaredSha256,
+} from '../../e2e/cluster/cloudflared.js';
 
 const FAKE_BINARY = Buffer.from('#!/bin/sh\necho "cloudflared version 2026.8.2 (fake)"\n');
 const FAKE_SHA256 = createHash('sha256').update(FAKE_BINARY).digest('hex');
@@ -26,7 +31,7 @@ describe('the cloudflared lookup', () => {
 
   it('fails with a message naming every place it looked, and writes nothing, when no binary is found', async () => {
     const cwdBefore = readdirSync(process.cwd()).sort();
-    const { fetchImpl, urls } = fakeFetch(FAKE_BINARY);
+    const { fetchImpl, urls } = fakeFetch(FAKE_BINARY); // not the pinned release: refused
     const env = { PATH: join(scratch, 'empty-bin'), XDG_CACHE_HOME: join(scratch, 'cache') };
     const error = await findCloudflared(env, { sharedBinary: join(scratch, 'shared/cloudflared'), fetch: fetchImpl })
       .then(() => undefined)
@@ -34,11 +39,27 @@ describe('the cloudflared lookup', () => {
     expect(error?.message).toMatch(
       /^cloudflared not found\. Looked at: .*empty-bin\/cloudflared, .*shared\/cloudflared;/,
     );
-    expect(error?.message).toContain('no sha256 pinned for cloudflared');
+    expect(error?.message).toContain(`sha256 ${FAKE_SHA256}, expected ${pinnedCloudflaredSha256('amd64', {})}`);
     expect(error?.message).toContain('Set CLOUDFLARED to a cloudflared binary');
-    expect(urls).toEqual([]); // no checksum pinned: not even downloaded
+    expect(urls).toHaveLength(1);
     expect(readdirSync(scratch)).toEqual([]);
     expect(readdirSync(process.cwd()).sort()).toEqual(cwdBefore);
+  });
+
+  it('pins the sha256 of the release it downloads (amd64)', () => {
+    expect(pinnedCloudflaredSha256('amd64', {})).toMatch(/^[0-9a-f]{64}$/);
+    expect(pinnedCloudflaredSha256('amd64', { CLOUDFLARED_SHA256: 'AB'.repeat(32) })).toBe('ab'.repeat(32));
+  });
+
+  it('downloads nothing for an architecture without a pinned sha256', async () => {
+    const { fetchImpl, urls } = fakeFetch(FAKE_BINARY);
+    const cacheDir = join(scratch, 'cache');
+    const sha256 = pinnedCloudflaredSha256('riscv64', {});
+    await expect(
+      downloadCloudflared('2026.8.2', cacheDir, { arch: 'riscv64', sha256, fetch: fetchImpl }),
+    ).rejects.toThrow('no sha256 pinned for cloudflared 2026.8.2 linux-riscv64');
+    expect(urls).toEqual([]);
+    expect(existsSync(cacheDir)).toBe(false);
   });
 
   it('refuses a download whose sha256 is not the pinned one, and writes nothing', async () => {

@@ -1,6 +1,6 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { deployment } from '../../render/deployment.js';
-import { CTX, sampleTunnel } from '../../render/fixtures.js';
+import { CTX, sampleTunnel } from '../../render/testing/fixtures.js';
 import { APPLIED_HASH_ANNOTATION, needsApply, withAppliedHash } from './applied-hash.js';
 import { isSubset } from './subset.js';
 

@@ -1,5 +1,5 @@
 import { CONFIG_HASH_ANNOTATION } from '../../api/constants.js';
-import { CTX, route, sampleTunnel } from '../../render/fixtures.js';
+import { CTX, route, sampleTunnel } from '../../render/testing/fixtures.js';
 import { desiredState, type DesiredInput } from './desired.js';
 
 const credentials = {

@@ -7,7 +7,7 @@ import {
   type DnsRecord,
   type Zone,
 } from '../../cloudflare/index.js';
-import { ACCOUNT_ID, sampleTunnel, TUNNEL_ID } from '../../render/fixtures.js';
+import { ACCOUNT_ID, sampleTunnel, TUNNEL_ID } from '../../render/testing/fixtures.js';
 import { encodeTunnelToken } from '../../render/index.js';
 import { ResourceClient } from '../../runtime/kube-client.js';
 import { FakeKube } from '../../runtime/testing/fake-kube.js';

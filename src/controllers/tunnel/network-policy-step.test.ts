@@ -1,6 +1,6 @@
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
 import type { Condition } from '../../api/types.js';
-import { CTX, sampleTunnel } from '../../render/fixtures.js';
+import { CTX, sampleTunnel } from '../../render/testing/fixtures.js';
 import { networkPolicy, type RouteBackend, type UnselectableBackend } from '../../render/index.js';
 import { ResourceClient, resourcePath } from '../../runtime/kube-client.js';
 import { FakeKube } from '../../runtime/testing/fake-kube.js';

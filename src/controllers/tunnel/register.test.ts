@@ -1,6 +1,6 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import type { CacheReader } from '../../operator/types.js';
-import { CTX, sampleClusterTunnel, sampleTunnel } from '../../render/fixtures.js';
+import { CTX, sampleClusterTunnel, sampleTunnel } from '../../render/testing/fixtures.js';
 import { systemClock } from '../../runtime/clock.js';
 import { CLUSTER_TUNNEL, SECRET, TUNNEL } from '../shared/resources.js';
 import type { TunnelReconcilerDeps } from './reconciler.js';

@@ -1,6 +1,6 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { TUNNEL_ID_ANNOTATION } from '../../api/constants.js';
-import { CTX, sampleTunnel } from '../../render/fixtures.js';
+import { CTX, sampleTunnel } from '../../render/testing/fixtures.js';
 import { readStoredTunnel, storedTunnelSecret, TUNNEL_CREATED_ANNOTATION, type StoredTunnel } from './stored-tunnel.js';
 
 const credentials = {

@@ -1,7 +1,7 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { Reason } from '../../api/conditions.js';
 import type { CloudflareGateway, CreateTunnelInput, CreatedTunnel } from '../../cloudflare/index.js';
-import { ACCOUNT_ID, CTX, sampleTunnel, TUNNEL_ID } from '../../render/fixtures.js';
+import { ACCOUNT_ID, CTX, sampleTunnel, TUNNEL_ID } from '../../render/testing/fixtures.js';
 import { objectNames } from '../../render/index.js';
 import { ResourceClient, resourcePath } from '../../runtime/kube-client.js';
 import { FakeKube } from '../../runtime/testing/fake-kube.js';

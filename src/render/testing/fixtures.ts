@@ -1,8 +1,8 @@
-// Sample objects for the tests of the renderers (here and in test/render). Not used at run time.
-import { API_VERSION } from '../api/constants.js';
-import type { ClusterTunnel, Tunnel, TunnelSpec } from '../api/types.js';
-import type { RenderContext } from './names.js';
-import type { Route } from './routes.js';
+// Sample objects for the tests of the renderers and controllers (beside the code and in test/). Never built into dist/.
+import { API_VERSION } from '../../api/constants.js';
+import type { ClusterTunnel, Tunnel, TunnelSpec } from '../../api/types.js';
+import type { RenderContext } from '../names.js';
+import type { Route } from '../routes.js';
 
 export const ACCOUNT_ID = '0123456789abcdef0123456789abcdef';
 export const TUNNEL_ID = '6ff42ae2-765d-4adf-8112-31c55c1551ef';
