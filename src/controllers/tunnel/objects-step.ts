@@ -54,6 +54,8 @@ export interface ObjectsStepInput {
 export interface Liveness {
   notLive: Set<string>;
   notLiveMessage: string;
+  /** `local` mode: the configuration change waits for the rollout in progress (so do its DNS records). */
+  held?: true;
 }
 
 export async function applyObjects(input: ObjectsStepInput): Promise<Liveness> {
@@ -79,7 +81,11 @@ export async function applyObjects(input: ObjectsStepInput): Promise<Liveness> {
     report.set(deploymentCondition(actual.deployment, wanted));
     report.fields.replicas = wanted;
     report.fields.readyReplicas = actual.deployment?.status?.readyReplicas ?? 0;
-    return { notLive: notYetLive(input), notLiveMessage: 'waiting for the cloudflared rollout in progress to finish' };
+    return {
+      notLive: notYetLive(input),
+      notLiveMessage: 'waiting for the cloudflared rollout in progress to finish',
+      held: true,
+    };
   }
   await applyConfig(input);
   report.set(ok(ConditionType.ConfigReady, Reason.ConfigApplied, configMessage(desired)));

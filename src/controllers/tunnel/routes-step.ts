@@ -90,7 +90,9 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
     ...new Map(served.filter((c) => c.dns).map((c) => [c.hostname, { hostname: c.hostname, zone: c.zone }])).values(),
   ];
   let dns: DnsOutcome | undefined;
-  if (account.missingZones.length === 0 || hostnames.length > 0) {
+  // While a rollout holds the configuration, the records wait with it: they are published with the rules that
+  // serve them (no hostname resolving to a tunnel that answers 404), and a burst costs one DNS batch per rollout.
+  if (!rolledOut.held && (account.missingZones.length === 0 || hostnames.length > 0)) {
     signal.throwIfAborted();
     dns = await syncRecords(input, hostnames);
     if (account.missingZones.length === 0) report.set(dnsCondition(dns, hostnames.length));
