@@ -6,114 +6,47 @@ import type { V1Secret } from '@kubernetes/client-node';
 import { ConditionType, Reason } from '../../src/api/conditions.js';
 import { FINALIZER } from '../../src/api/constants.js';
 import type { Tunnel } from '../../src/api/types.js';
-import { ownerComment } from '../../src/cloudflare/index.js';
-import { SECRET, SERVICE, TUNNEL } from '../../src/controllers/shared/resources.js';
+import { ownerComment, type CloudflareGateway } from '../../src/cloudflare/index.js';
+import { SECRET } from '../../src/controllers/shared/resources.js';
 import { recordOwner } from '../../src/controllers/tunnel/dns-step.js';
-import { TunnelReconciler } from '../../src/controllers/tunnel/reconciler.js';
 import { readStoredTunnel } from '../../src/controllers/tunnel/stored-tunnel.js';
-import type { CacheReader } from '../../src/operator/types.js';
 import { objectNames } from '../../src/render/index.js';
 import { sampleTunnel } from '../../src/render/testing/fixtures.js';
-import { systemClock } from '../../src/runtime/clock.js';
-import type { EventInput } from '../../src/runtime/events.js';
-import { ResourceClient, resourcePath, type KubeRequest, type ResourceType } from '../../src/runtime/kube-client.js';
-import { nullLogger } from '../../src/runtime/logger.js';
-import { FakeKube } from '../../src/runtime/testing/fake-kube.js';
-import { DEFAULT_TOKEN, type RunningEmulator } from '../cloudflare-emulator/index.js';
-import { ACCOUNT_ID, FREE_ZONE, harness, useEmulator } from './support.js';
+import { resourcePath, type KubeRequest } from '../../src/runtime/kube-client.js';
+import type { FakeKube } from '../../src/runtime/testing/fake-kube.js';
+import type { RunningEmulator } from '../cloudflare-emulator/index.js';
+import { OWNER_ID, reconcilerWorld, TUNNEL_PATH } from './reconciler-world.js';
+import { ACCOUNT_ID, FREE_ZONE, useEmulator } from './support.js';
 
 const OTHER_ACCOUNT = 'fedcba9876543210fedcba9876543210';
-const OWNER_ID = 'contract';
-const TUNNEL_PATH = resourcePath(TUNNEL, 'shop', 'web');
-const CREDENTIALS_PATH = resourcePath(SECRET, 'shop', 'cf-credentials');
 const SECRET_PATH = resourcePath(SECRET, 'shop', objectNames(sampleTunnel()).secret);
 
 /**
- * The reconciler of Tunnels over a fake API server; `timeline` interleaves the Cloudflare calls (through the
- * gateway) with the finalizer's removal, in the order they happened.
+ * The reconciler world (see reconciler-world.ts); `timeline` interleaves the Cloudflare calls (through the gateway)
+ * with the finalizer's removal, in the order they happened.
  */
 function world(emulator: RunningEmulator) {
-  const kube = new FakeKube();
   const timeline: string[] = [];
-  const events: EventInput[] = [];
-  const { gateway } = harness(emulator);
-  const logged = new Proxy(gateway, {
-    get: (target, method: keyof typeof gateway) => {
-      const call = target[method] as (...args: unknown[]) => unknown;
-      return (...args: unknown[]) => {
-        timeline.push(`cloudflare ${String(method)} ${args.filter((a) => typeof a === 'string').join(' ')}`);
-        return call.apply(target, args);
-      };
-    },
-  });
-  const transport = {
+  const logged = (gateway: CloudflareGateway): CloudflareGateway =>
+    new Proxy(gateway, {
+      get: (target, method: keyof typeof gateway) => {
+        const call = target[method] as (...args: unknown[]) => unknown;
+        return (...args: unknown[]) => {
+          timeline.push(`cloudflare ${String(method)} ${args.filter((a) => typeof a === 'string').join(' ')}`);
+          return call.apply(target, args);
+        };
+      },
+    });
+  const transport = (kube: FakeKube) => ({
     request: (req: KubeRequest): Promise<unknown> => {
       if (req.method === 'PATCH' && req.path === TUNNEL_PATH && JSON.stringify(req.body).includes('finalizers')) {
         timeline.push('kube finalizer patch');
       }
       return kube.request(req);
     },
-  };
-  const cache: CacheReader = {
-    get: (type: ResourceType, key: string) => {
-      const [namespace, name] = key.includes('/') ? key.split('/') : [undefined, key];
-      return kube.get(resourcePath(type, namespace, name));
-    },
-    list: (type: ResourceType) =>
-      type === SERVICE ? [] : [...kube.objects.values()].filter((o) => o.kind === type.kind),
-  };
-  const reconciler = new TunnelReconciler(
-    {
-      client: new ResourceClient(transport),
-      gateways: { get: () => logged },
-      events: { record: (_object, event) => events.push(event) },
-      clock: systemClock,
-      ownerId: OWNER_ID,
-      operatorNamespace: 'cloudflare-operator',
-      cache,
-      clusterDomain: 'cluster.local',
-      verifyPeriodMs: 0,
-      newSecret: () => Buffer.alloc(32, 5).toString('base64'),
-    },
-    TUNNEL,
-  );
-  kube.put(CREDENTIALS_PATH, {
-    apiVersion: 'v1',
-    kind: 'Secret',
-    metadata: { name: 'cf-credentials', namespace: 'shop' },
-    data: { apiToken: Buffer.from(DEFAULT_TOKEN).toString('base64') },
   });
-  kube.put(TUNNEL_PATH, sampleTunnel() as unknown as Record<string, unknown>);
-
-  const tunnel = (): Tunnel => kube.get(TUNNEL_PATH) as unknown as Tunnel;
-  return {
-    kube,
-    timeline,
-    events,
-    tunnel,
-    reconcile: () =>
-      reconciler.reconcile({
-        key: 'shop/web',
-        reconcileId: 'r',
-        signal: new AbortController().signal,
-        log: nullLogger,
-      }),
-    /** An edit of the spec, as a user's PUT would store it when no admission rule stops it. */
-    edit: (change: (t: Tunnel) => void): void => {
-      const next = tunnel();
-      change(next);
-      next.metadata.generation = (next.metadata.generation ?? 1) + 1;
-      kube.put(TUNNEL_PATH, next as unknown as Record<string, unknown>);
-    },
-    /** `kubectl delete`: the API server sets deletionTimestamp and waits for the finalizers. */
-    markDeleted: (): void => {
-      const next = tunnel();
-      next.metadata.deletionTimestamp = new Date();
-      kube.put(TUNNEL_PATH, next as unknown as Record<string, unknown>);
-    },
-    condition: (type: string) => tunnel().status?.conditions?.find((c) => c.type === type),
-    secret: () => kube.get(SECRET_PATH) as V1Secret | undefined,
-  };
+  const w = reconcilerWorld(emulator, { gateway: logged, transport });
+  return { ...w, timeline, secret: () => w.kube.get(SECRET_PATH) as V1Secret | undefined };
 }
 
 type World = ReturnType<typeof world>;
