@@ -23,6 +23,7 @@ import {
   type TunnelEnvironment,
 } from '../tunnel/support.js';
 import { SERVICE, eventsOf, serviceObject, waitForRoute } from './support.js';
+import { DNS_RULE, EDGE_RULE } from '../../src/render/testing/network-policy-rules.js';
 
 jest.setTimeout(180_000);
 
@@ -31,26 +32,6 @@ let ns: string;
 let other: TestNamespace;
 let edge: string;
 const cloudflare = { accountId: ACCOUNT, credentialsSecretRef: { name: 'cf' }, zones: ['example.com'] };
-
-const DNS_RULE = {
-  to: [
-    {
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-    },
-  ],
-  ports: [
-    { protocol: 'UDP', port: 53 },
-    { protocol: 'TCP', port: 53 },
-  ],
-};
-const EDGE_RULE = {
-  to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }],
-  ports: [
-    { protocol: 'TCP', port: 7844 },
-    { protocol: 'UDP', port: 7844 },
-  ],
-};
 
 /** The rules after DNS and the edge, one line each: `<namespace> <selector>: <protocol>/<port> ...`. */
 function podRules(policy: V1NetworkPolicy | undefined): string[] {

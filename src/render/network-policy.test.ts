@@ -9,6 +9,7 @@ import {
   type RouteBackend,
   type SelectableBackend,
 } from './network-policy.js';
+import { DNS_RULE, EDGE_RULE } from './testing/network-policy-rules.js';
 
 const pods = (
   namespace: string,
@@ -16,26 +17,6 @@ const pods = (
   port: number | string,
   protocol: PortProtocol = 'TCP',
 ): SelectableBackend => ({ kind: 'pods', namespace, selector, port, protocol });
-
-const DNS_RULE = {
-  to: [
-    {
-      namespaceSelector: { matchLabels: { 'kubernetes.io/metadata.name': 'kube-system' } },
-      podSelector: { matchLabels: { 'k8s-app': 'kube-dns' } },
-    },
-  ],
-  ports: [
-    { protocol: 'UDP', port: 53 },
-    { protocol: 'TCP', port: 53 },
-  ],
-};
-const EDGE_RULE = {
-  to: [{ ipBlock: { cidr: '0.0.0.0/0' } }, { ipBlock: { cidr: '::/0' } }],
-  ports: [
-    { protocol: 'TCP', port: 7844 },
-    { protocol: 'UDP', port: 7844 },
-  ],
-};
 
 /**
  * Every (namespace, selector, port, protocol) the policy's pod rules allow: each peer of a rule with each of its
