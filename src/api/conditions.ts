@@ -48,6 +48,7 @@ export const Reason = {
   // ConfigReady
   ConfigApplied: 'ConfigApplied',
   ConfigPushFailed: 'ConfigPushFailed',
+  ConfigTooLarge: 'ConfigTooLarge',
   // DNSReady
   RecordsSynced: 'RecordsSynced',
   NoRecords: 'NoRecords',
