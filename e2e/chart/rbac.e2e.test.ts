@@ -4,7 +4,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
+import { CREDENTIALS_FINALIZER } from '../../src/api/constants.js';
 import { DEPLOYMENT, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
 import type { ResourceType } from '../../src/runtime/kube-client.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
@@ -39,6 +40,17 @@ const CRD: ResourceType = {
   kind: 'CustomResourceDefinition',
   namespaced: false,
 };
+
+/** Waits until the credentials Secret `cf` of `namespace` holds (or no longer holds) the in-use finalizer. */
+function waitForCredentialsFinalizer(namespace: string, held: boolean, op: OperatorProcess): Promise<true> {
+  return waitFor(
+    async () => {
+      const secret = await getOptional<V1Secret>(SECRET, namespace, 'cf');
+      return (secret?.metadata?.finalizers ?? []).includes(CREDENTIALS_FINALIZER) === held || undefined;
+    },
+    { description: `credentials finalizer ${held ? 'on' : 'off'} Secret ${namespace}/cf`, giveUpIf: op.gone },
+  );
+}
 
 let emulator: RunningEmulator;
 let opNs: TestNamespace;
@@ -97,6 +109,7 @@ describe('the Helm chart', () => {
     );
     const tunnel = await waitForCondition(TUNNEL, appNs.name, 'web', { type: 'Ready', status: 'True', op });
     expect(tunnel.status?.readyReplicas).toBe(2);
+    await waitForCredentialsFinalizer(appNs.name, true, op); // the Secret is held while the Tunnel uses it
     // The main job under the same token: an annotated Service is read, published, and told so by an Event.
     await create(SERVICE, serviceObject(appNs.name, 'site', { tunnel: 'web', hostnames: 'site.example.com' }));
     await waitForRoute(TUNNEL, appNs.name, 'web', { hostname: 'site.example.com', state: 'Active' }, op);
@@ -109,6 +122,7 @@ describe('the Helm chart', () => {
       description: 'the tunnel deleted in the emulator',
     });
     expect((await emulator.control.state()).records).toEqual([]);
+    await waitForCredentialsFinalizer(appNs.name, false, op);
     const forbidden = op.logs.filter((line) => JSON.stringify(line).includes('forbidden'));
     expect(forbidden).toEqual([]);
   });

@@ -39,6 +39,7 @@ import {
   remoteConfigYaml,
   serviceObject,
   waitForNoRecord,
+  waitForNoRoute,
   waitForRecord,
   waitForRoute,
   waitForServiceEvent,
@@ -258,7 +259,7 @@ describe('ports and Service types', () => {
   });
 
   it(scenarios.externalName.name, async () => {
-    const spec = { type: 'ExternalName', externalName: 'DB.internal.example.net.' };
+    const spec = { type: 'ExternalName', externalName: 'db.internal.example.net' };
     await create(SERVICE, exposed('ext', { port: '5432', protocol: 'tcp' }, { ports: [], spec }));
     expect(await origin('ext')).toBe('tcp://db.internal.example.net:5432');
   });
@@ -281,7 +282,11 @@ describe('one hostname claimed twice', () => {
       remove(SERVICE, ns2.name, 'second').catch(() => undefined),
       remove(SERVICE, ns, 'viaedge').catch(() => undefined),
     ]);
+    // The losers leave first, so that no other claim takes the hostname over when the winner goes.
+    await waitForNoRoute(TUNNEL, ns2.name, 'other', 'claimed.example.com', env.op);
+    await waitForNoRoute(CLUSTER_TUNNEL, undefined, edge, 'claimed.example.com', env.op);
     await remove(SERVICE, ns, 'first');
+    await waitForNoRecord(env.emulator, 'claimed.example.com', env.op); // no write left over for the next test
   });
 
   it(scenarios.acrossNamespaces.name, async () => {

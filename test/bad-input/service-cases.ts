@@ -212,7 +212,7 @@ export const refusedServices: ServiceAdmissionCase[] = [
       { ports: [{ port: 80 }] },
       annotated('origin-request', `{"httpHostHeader": "${'h'.repeat(1_000_000)}"}`),
     ),
-    refusedWith: 'must have at most 262144 bytes',
+    refusedWith: 'metadata.annotations: Too long',
   },
   {
     name: 'targetPort that looks like a number, given as a string',
@@ -223,6 +223,11 @@ export const refusedServices: ServiceAdmissionCase[] = [
     name: 'ClusterIP Service without ports',
     service: service('portless', { ports: [] }, annotated('port', '80')),
     refusedWith: 'spec.ports: Required value',
+  },
+  {
+    name: 'ExternalName in upper case',
+    service: service('upperext', { type: 'ExternalName', externalName: 'DB.example.net' }, annotated('port', '5432')),
+    refusedWith: 'spec.externalName: Invalid value',
   },
   {
     name: 'port name in upper case',
