@@ -493,14 +493,7 @@ describe('a namespace deleted with live routes', () => {
       SERVICE,
       exposed('app', { tunnel: 'doomed', hostnames: 'doomed.example.com' }, { namespace: doomed.name }),
     );
-    const route = await waitForRoute(
-      TUNNEL,
-      doomed.name,
-      'doomed',
-      { hostname: 'doomed.example.com', state: 'Active' },
-      env.op,
-    );
-    expect(route).toBeDefined();
+    await waitForRoute(TUNNEL, doomed.name, 'doomed', { hostname: 'doomed.example.com', state: 'Active' }, env.op);
     const tunnel = await getOptional<TunnelLike>(TUNNEL, doomed.name, 'doomed');
     const tunnelId = tunnel?.status?.tunnelId ?? '';
     await waitForRecord(
