@@ -6,7 +6,8 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { V1Deployment } from '@kubernetes/client-node';
+import type { V1Deployment, V1Secret } from '@kubernetes/client-node';
+import { CREDENTIALS_FINALIZER } from '../../src/api/constants.js';
 import type { TunnelSpec } from '../../src/api/types.js';
 import { objectNames } from '../../src/render/index.js';
 import {
@@ -86,6 +87,17 @@ function auditLog(): string {
   return log;
 }
 
+/** Waits until the credentials Secret `cf` of `namespace` holds (or no longer holds) the in-use finalizer. */
+function waitForCredentialsFinalizer(namespace: string, held: boolean, op: OperatorProcess): Promise<true> {
+  return waitFor(
+    async () => {
+      const secret = await getOptional<V1Secret>(SECRET, namespace, 'cf');
+      return (secret?.metadata?.finalizers ?? []).includes(CREDENTIALS_FINALIZER) === held || undefined;
+    },
+    { description: `credentials finalizer ${held ? 'on' : 'off'} Secret ${namespace}/cf`, giveUpIf: op.gone },
+  );
+}
+
 let emulator: RunningEmulator;
 let opNs: TestNamespace;
 let appNs: TestNamespace;
@@ -151,6 +163,8 @@ describe('the Helm chart', () => {
     const names = objectNames(tunnel);
     expect(await getOptional(POD_DISRUPTION_BUDGET, appNs.name, names.podDisruptionBudget)).toBeDefined();
 
+    await waitForCredentialsFinalizer(appNs.name, true, op); // the Secret is held while the Tunnel uses it
+
     // The main job under the same token: an annotated Service is read, published, and told so by an Event; then
     // edited (the ConfigMap and the Deployment follow) and removed.
     await create(SERVICE, serviceObject(appNs.name, 'site', { tunnel: 'web', hostnames: 'site.example.com' }));
@@ -191,6 +205,7 @@ describe('the Helm chart', () => {
       description: 'the tunnels deleted in the emulator',
     });
     expect((await emulator.control.state()).records).toEqual([]);
+    await waitForCredentialsFinalizer(appNs.name, false, op);
     const forbidden = op.logs.filter((line) => JSON.stringify(line).includes('forbidden'));
     expect(forbidden).toEqual([]);
   });

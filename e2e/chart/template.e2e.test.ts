@@ -1,5 +1,6 @@
 // `helm template` of the chart for every switch of its values, and `helm lint`: what each value renders, and the
 // values its schema refuses. Runs the real helm binary (no cluster needed).
+import { refusedValues } from '../../test/bad-input/chart-cases.js';
 import { helm } from '../support/tools.js';
 import { grantedPermissions, roleRules } from './permissions.js';
 import { CHART, ofKind, renderChart, type Rendered } from './support.js';
@@ -190,33 +191,7 @@ describe('helm template', () => {
 });
 
 describe('the values schema refuses', () => {
-  it.each<[string, string[], string]>([
-    ['a token and an existing Secret', ['cloudflare.apiToken=a', 'cloudflare.existingSecret=b'], '/cloudflare'],
-    [
-      'a token and a global key',
-      ['cloudflare.apiToken=a', 'cloudflare.apiKey=b', 'cloudflare.email=c@d.e'],
-      '/cloudflare',
-    ],
-    ['a global key without email', ['cloudflare.apiKey=a'], '/cloudflare'],
-    [
-      'a ClusterTunnel without credentials',
-      ['clusterTunnel.enabled=true', `clusterTunnel.accountId=${ACCOUNT}`],
-      'cloudflare',
-    ],
-    ['a ClusterTunnel with no account', ['cloudflare.apiToken=a', 'clusterTunnel.enabled=true'], 'clusterTunnel'],
-    [
-      'a ClusterTunnel with both account forms',
-      [
-        'cloudflare.apiToken=a',
-        'clusterTunnel.enabled=true',
-        `clusterTunnel.accountId=${ACCOUNT}`,
-        'clusterTunnel.accountName=x',
-      ],
-      'clusterTunnel',
-    ],
-    ['a zone that is not a DNS name', ['clusterTunnel.zones={Not A Zone}'], 'zones'],
-    ['a cluster domain that is not a DNS name', ['clusterDomain=bad_domain'], 'clusterDomain'],
-  ])('%s', async (_label, sets, where) => {
-    expect(await refused(...sets)).toContain(where);
+  it.each(refusedValues.map((c) => [c.name, c] as const))('%s', async (_name, c) => {
+    expect(await refused(...c.sets)).toContain(c.refusedWith);
   });
 });

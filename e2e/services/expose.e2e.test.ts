@@ -35,7 +35,6 @@ import {
   waitForRecord,
   waitForRoute,
   waitForServiceEvent,
-  writeCalls,
 } from './support.js';
 
 jest.setTimeout(180_000);
@@ -315,58 +314,7 @@ describe('claims and ownership across tunnels', () => {
   });
 });
 
-describe('bad input', () => {
-  const cases: [string, Record<string, string>, string, { port?: number }?][] = [
-    [
-      'badproto',
-      { tunnel: 'remote', hostnames: 'bp.example.com', protocol: 'gopher' },
-      'cloudflare-operator.io/protocol',
-    ],
-    ['badport', { tunnel: 'remote', hostnames: 'bport.example.com', port: 'metrics' }, 'cloudflare-operator.io/port'],
-    ['outside', { tunnel: 'remote', hostnames: 'app.example.net' }, 'cloudflare-operator.io/hostnames'],
-    ['wild', { tunnel: 'remote', hostnames: '*.*.example.com' }, 'cloudflare-operator.io/hostnames'],
-    ['longlabel', { tunnel: 'remote', hostnames: `${'a'.repeat(64)}.example.com` }, 'cloudflare-operator.io/hostnames'],
-    [
-      'badjson',
-      { tunnel: 'remote', hostnames: 'bj.example.com', 'origin-request': '{"connectTimeout": 5' },
-      'cloudflare-operator.io/origin-request',
-    ],
-    [
-      'unknownkey',
-      { tunnel: 'remote', hostnames: 'uk.example.com', 'origin-request': '{"bogus": true}' },
-      'cloudflare-operator.io/origin-request',
-    ],
-    [
-      'both',
-      { tunnel: 'remote', 'cluster-tunnel': `edge-x`, hostnames: 'both.example.com' },
-      'cloudflare-operator.io/cluster-tunnel',
-    ],
-  ];
-
-  it.each(cases)(
-    '%s: a Warning naming the annotation, the route Invalid, nothing written to Cloudflare',
-    async (name, annotations, annotation) => {
-      await env.emulator.control.clearCalls();
-      await create(SERVICE, serviceObject(ns, name, annotations));
-      const route = await waitForRoute(
-        TUNNEL,
-        ns,
-        'remote',
-        { source: `Service ${ns}/${name}`, state: 'Invalid' },
-        env.op,
-      );
-      expect(route.message).toContain(annotation);
-      const warning = await waitForServiceEvent(ns, name, 'InvalidAnnotations', env.op);
-      expect(warning.type).toBe('Warning');
-      expect(warning.note).toContain(annotation);
-      expect((await writeCalls(env.emulator)).filter((c) => c.includes('dns_records'))).toEqual([]);
-      expect(
-        await waitForRoute(TUNNEL, ns, 'remote', { hostname: 'www.example.com', state: 'Active' }, env.op),
-      ).toBeDefined();
-      await remove(SERVICE, ns, name);
-    },
-  );
-
+describe('a Tunnel that is not there yet', () => {
   it('a Service naming a Tunnel that does not exist gets a Warning, and is picked up when the Tunnel appears', async () => {
     await create(SERVICE, serviceObject(ns, 'early', { tunnel: 'later', hostnames: 'early.example.com' }));
     const warning = await waitForServiceEvent(ns, 'early', 'TunnelNotFound', env.op);

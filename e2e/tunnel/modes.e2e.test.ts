@@ -1,6 +1,6 @@
 // The other ways to run a tunnel: `cloudflare` mode, adopting an existing tunnel, a ClusterTunnel, and a missing
-// credentials Secret (reported, no Cloudflare call; deletion blocked until the Secret is back). The crash between
-// creating a tunnel and saving it is in crash.e2e.test.ts.
+// credentials Secret (reported, no Cloudflare call; deletion blocked until the credentials are back). The crash
+// between creating a tunnel and saving it is in crash.e2e.test.ts.
 import { jest } from '@jest/globals';
 import type { V1ConfigMap, V1Deployment, V1Secret } from '@kubernetes/client-node';
 import { CONFIG_HASH_ANNOTATION } from '../../src/api/constants.js';
@@ -164,13 +164,14 @@ describe('missing credentials Secret', () => {
     await waitGone(TUNNEL, ns.name, 'nosecret', op);
   });
 
-  it('deleting a Tunnel whose Secret was removed is blocked, and completes once the Secret is restored', async () => {
+  it('deleting a Tunnel whose credentials were removed is blocked, and completes once they are restored', async () => {
     await create(SECRET, apiSecret(ns.name, 'cf2', TOKEN));
     const spec = { cloudflare: { ...cloudflare, credentialsSecretRef: { name: 'cf2' } } };
     await create(TUNNEL, tunnelObject('Tunnel', 'orphan', ns.name, spec));
     const tunnel = await waitForCondition(TUNNEL, ns.name, 'orphan', { type: 'TunnelReady', status: 'True', op });
     const id = tunnel.status?.tunnelId ?? '';
-    await remove(SECRET, ns.name, 'cf2');
+    // Deleting the Secret would not do: it stays while the Tunnel uses it (credentials-protection.ts).
+    await mergePatch(SECRET, ns.name, 'cf2', { data: { apiToken: null } });
     await remove(TUNNEL, ns.name, 'orphan');
     await waitFor(
       async () => {
@@ -180,7 +181,7 @@ describe('missing credentials Secret', () => {
       { description: 'DeletionBlocked', giveUpIf: op.gone },
     );
     expect(await liveTunnels()).toContain(id);
-    await create(SECRET, apiSecret(ns.name, 'cf2', TOKEN));
+    await mergePatch(SECRET, ns.name, 'cf2', { stringData: { apiToken: TOKEN } });
     await waitGone(TUNNEL, ns.name, 'orphan', op);
     expect(await liveTunnels()).not.toContain(id);
   });

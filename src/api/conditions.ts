@@ -57,6 +57,7 @@ export const Reason = {
   // ConfigReady
   ConfigApplied: 'ConfigApplied',
   ConfigPushFailed: 'ConfigPushFailed',
+  ConfigTooLarge: 'ConfigTooLarge',
   // DNSReady
   RecordsSynced: 'RecordsSynced',
   NoRecords: 'NoRecords',

@@ -13,6 +13,8 @@ export const CLUSTER_TUNNEL_PLURAL = 'clustertunnels';
 
 /** Held by every Tunnel/ClusterTunnel until its DNS records, cloudflared and (if created) the tunnel are gone. */
 export const FINALIZER = `${GROUP}/finalizer`;
+/** Held by a Tunnel's API credentials Secret while a Tunnel that may still need it to clean up exists. */
+export const CREDENTIALS_FINALIZER = `${GROUP}/credentials-in-use`;
 
 /** cloudflared release pinned by default; bump together with e2e/cluster/versions.env and the CRD default. */
 export const DEFAULT_CLOUDFLARED_IMAGE = 'cloudflare/cloudflared:2026.8.2';

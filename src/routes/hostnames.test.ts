@@ -29,6 +29,10 @@ describe('normalizeRouteHostname', () => {
     ['an internationalised wildcard', '*.bücher.example.com', '*.xn--bcher-kva.example.com'],
     ['an apex', 'example.com', 'example.com'],
     ['a punycode label', 'xn--bcher-kva.example.com', 'xn--bcher-kva.example.com'],
+    ['a punycode label in upper case', 'XN--BCHER-KVA.example.com', 'xn--bcher-kva.example.com'],
+    ['an emoji label', '💩.example.com', 'xn--ls8h.example.com'],
+    ['full-width letters', 'ＳＨＯＰ.example.com', 'shop.example.com'],
+    ['"--" inside a label that is not punycode', 'ab--cd.example.com', 'ab--cd.example.com'],
     ['hyphens inside labels', 'my-shop.ex-ample.com', 'my-shop.ex-ample.com'],
     ['a label of 63 characters', `${label(63)}.example.com`, `${label(63)}.example.com`],
     ['a name of 253 characters', nameOf(253), nameOf(253)],
@@ -56,6 +60,10 @@ describe('normalizeRouteHostname', () => {
     ['a label starting with a hyphen', '-shop.example.com', /label "-shop" starting or ending with "-"/],
     ['a label ending with a hyphen', 'shop-.example.com', /label "shop-" starting or ending/],
     ['an invalid punycode label with Unicode', 'xn--a.bücher.com', /not a valid internationalised domain name/],
+    ['an invalid punycode label', 'xn--a.example.com', /label "xn--a" that is not valid punycode/],
+    ['a punycode label of symbols', 'xn--ab-.example.com', /label "xn--ab-" starting or ending/],
+    ['undecodable punycode', 'xn--99999999.example.com', /label "xn--99999999" that is not valid punycode/],
+    ['a punycode label in a wildcard', '*.xn--zz.example.com', /label "xn--zz" that is not valid punycode/],
   ])('refuses %s', (_name, raw, message) => {
     const result = normalizeRouteHostname(raw);
     expect(result.ok).toBe(false);

@@ -1,6 +1,6 @@
 // Hostnames of routes as users write them → the one form compared, stored in DNS and given to cloudflared:
 // lower case, ASCII (internationalised labels in punycode), no trailing dot; `*.` in front for a wildcard.
-import { domainToASCII } from 'node:url';
+import { domainToASCII, domainToUnicode } from 'node:url';
 import { quote } from '../api/quote.js';
 import { normalizeHostname } from '../cloudflare/index.js';
 
@@ -10,6 +10,8 @@ const LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A character a hostname cannot hold: ASCII but for letters, digits, "-", "." and "*" (non-ASCII goes to IDNA). */
 const FOREIGN_ASCII = /[^-.*0-9a-z\u0080-\uffff]/;
 const WILDCARD_PREFIX = '*.';
+/** The prefix of an internationalised label in its ASCII (punycode) form. */
+const ACE_PREFIX = 'xn--';
 
 export type HostnameResult = { ok: true; hostname: string } | { ok: false; message: string };
 type Checked = { ok: true; hostname: string } | { ok: false; problem: string };
@@ -21,7 +23,15 @@ function labelsProblem(labels: readonly string[]): string | undefined {
     return `has a label longer than ${MAX_LABEL_LENGTH} characters`;
   }
   const bad = labels.find((label) => !LABEL.test(label));
-  return bad === undefined ? undefined : `has a label ${quote(bad)} starting or ending with "-"`;
+  if (bad !== undefined) return `has a label ${quote(bad)} starting or ending with "-"`;
+  const undecodable = labels.find((label) => label.startsWith(ACE_PREFIX) && !isPunycode(label));
+  return undecodable === undefined ? undefined : `has a label ${quote(undecodable)} that is not valid punycode`;
+}
+
+/** An `xn--` label browsers can read: it decodes to Unicode that encodes back to the same label. */
+function isPunycode(label: string): boolean {
+  const unicode = domainToUnicode(label);
+  return unicode !== label && domainToASCII(unicode) === label;
 }
 
 /** Internationalised labels in punycode; '' when IDNA refuses the name. ASCII names are left as they are. */
@@ -51,7 +61,8 @@ function check(name: string): Checked {
  * A route hostname in its normal form: trimmed, lower-cased, one trailing dot dropped, internationalised
  * labels converted to ASCII (`bücher.example.com` → `xn--bcher-kva.example.com`). Refused: `*` anywhere but
  * as the whole leftmost label; labels that are empty, longer than 63 characters, hold other characters than
- * letters, digits and hyphens, or start or end with a hyphen; names longer than 253 characters or of one label.
+ * letters, digits and hyphens, or start or end with a hyphen; `xn--` labels that are not valid punycode (no
+ * browser could reach them); names longer than 253 characters or of one label.
  * The message names the hostname as written (at most 100 characters of it).
  */
 export function normalizeRouteHostname(raw: string): HostnameResult {

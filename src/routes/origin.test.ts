@@ -15,6 +15,8 @@ describe('choosePort', () => {
     ['by number', ports, '8080', 8080],
     ['by number, not by targetPort', ports, '80', 80],
     ['a bare number when the Service has no ports', [], '5432', 5432],
+    ['a port named like a number, by that name', [{ name: '8080', port: 80 }], '8080', 80],
+    ['a port named like its own number', [{ name: '8080', port: 8080 }, { port: 80 }], '8080', 8080],
   ])('%s', (_name, given, annotation, port) => {
     const choice = choosePort(given, annotation);
     expect(choice.ok && choice.value.port).toBe(port);
@@ -30,6 +32,15 @@ describe('choosePort', () => {
     ['a number the Service lacks', [{ port: 443 }], '444', 'the Service has no port "444"; its ports: 443'],
     ['no ports, no annotation', [], undefined, 'the Service has no ports: set this annotation to a port number'],
     ['no ports, a name', [], 'http', 'the Service has no ports: set this annotation to a port number'],
+    [
+      'a name that is the number of another port',
+      [
+        { name: '8080', port: 80 },
+        { name: 'http', port: 8080 },
+      ],
+      '8080',
+      '"8080" is both the name of port 8080 (80) and the number of port http (8080): rename the port',
+    ],
   ])('refuses %s', (_name, given, annotation, message) => {
     expect(choosePort(given, annotation)).toEqual({ ok: false, message });
   });

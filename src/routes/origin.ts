@@ -23,6 +23,7 @@ function describePort(port: V1ServicePort): string {
 /**
  * The port named by the `port` annotation (a port name, or a port number), else the Service's first port.
  * A Service without ports (ExternalName, headless) needs the annotation, as a number, which is used as is.
+ * An annotation that names one port and is the number of another is refused as ambiguous.
  */
 export function choosePort(ports: readonly V1ServicePort[], annotation: string | undefined): PortChoice {
   const [first] = ports;
@@ -33,6 +34,15 @@ export function choosePort(ports: readonly V1ServicePort[], annotation: string |
   if (annotation === undefined) return { ok: true, value: { port: first.port, servicePort: first } };
   const byName = ports.find((port) => port.name === annotation);
   const byNumber = DIGITS.test(annotation) ? ports.find((port) => port.port === Number(annotation)) : undefined;
+  // A port may be named "8080" (a DNS label): if another port has that number, neither reading is safe to guess.
+  if (byName && byNumber && byName !== byNumber) {
+    return {
+      ok: false,
+      message:
+        `${quote(annotation)} is both the name of port ${describePort(byName)} and the number of port ` +
+        `${describePort(byNumber)}: rename the port`,
+    };
+  }
   const found = byName ?? byNumber;
   if (found) return { ok: true, value: { port: found.port, servicePort: found } };
   return {

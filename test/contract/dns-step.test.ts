@@ -116,6 +116,38 @@ describe('syncDns', () => {
     expect(await names()).toEqual([`manual.example.com ${ownerComment(web)}`]);
   });
 
+  it('an apex held by records of other types is a conflict whose message does not promise adoption', async () => {
+    await emulator().control.seed({
+      records: [
+        { zoneId: FREE_ZONE.id, name: 'example.com', type: 'MX', content: 'mail.example.net' },
+        { zoneId: FREE_ZONE.id, name: 'example.com', type: 'TXT', content: '"v=spf1 -all"' },
+        record('cname.example.com', undefined, 'elsewhere.example.net'),
+      ],
+    });
+    const { gateway } = harness(emulator());
+    const hostnames = ['example.com', 'cname.example.com'].map((hostname) => ({ hostname, zone: 'example.com' }));
+    const outcome = await sync(gateway, hostnames, true);
+    expect(outcome.problems.get('example.com')).toEqual({
+      state: 'Conflict',
+      message:
+        'the MX record example.com was not created by cloudflare-operator; delete it (spec.dns.adoptUnmanaged ' +
+        'takes over a lone CNAME only): a CNAME cannot share its name',
+    });
+    expect(outcome.problems.has('cname.example.com')).toBe(false);
+    const plain = await sync(gateway, [{ hostname: 'other.example.com', zone: 'example.com' }], false);
+    expect(plain.problems.size).toBe(0);
+  });
+
+  it('an unmanaged CNAME, without adoptUnmanaged, says how to adopt it', async () => {
+    await emulator().control.seed({ records: [record('manual.example.com', 'hand-made', 'elsewhere.example.net')] });
+    const { gateway } = harness(emulator());
+    const outcome = await sync(gateway, [{ hostname: 'manual.example.com', zone: 'example.com' }], false);
+    expect(outcome.problems.get('manual.example.com')?.message).toBe(
+      'the CNAME record manual.example.com was not created by cloudflare-operator; delete it, or set ' +
+        'spec.dns.adoptUnmanaged',
+    );
+  });
+
   it('reports a hostname whose zone the account lacks, and removes every record of ours when nothing is wanted', async () => {
     await emulator().control.seed({
       records: [record('a.example.com', ownerComment(web)), record('b.example.com', ownerComment(edge))],

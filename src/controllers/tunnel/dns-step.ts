@@ -58,11 +58,19 @@ function conflictProblem(conflict: PlanConflict): HostnameProblem {
     case 'unmanaged':
       return {
         state: 'Conflict',
-        message: `the ${what} was not created by cloudflare-operator; delete it, or set spec.dns.adoptUnmanaged`,
+        message: `the ${what} was not created by cloudflare-operator; ${unmanagedWayOut(conflict)}`,
       };
     case 'duplicateDesired':
       return { state: 'Conflict', message: 'asked for twice' };
   }
+}
+
+/** spec.dns.adoptUnmanaged takes over a lone CNAME only; other records (an apex's A, MX or TXT) must go by hand. */
+function unmanagedWayOut(conflict: PlanConflict): string {
+  const [record, ...others] = conflict.records;
+  return record?.type === 'CNAME' && others.length === 0
+    ? 'delete it, or set spec.dns.adoptUnmanaged'
+    : 'delete it (spec.dns.adoptUnmanaged takes over a lone CNAME only): a CNAME cannot share its name';
 }
 
 export async function syncDns(input: DnsStepInput): Promise<DnsOutcome> {

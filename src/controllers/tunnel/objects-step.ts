@@ -15,10 +15,11 @@ import type { ResourceClient } from '../../runtime/kube-client.js';
 import { applyIfChanged, deleteIfExists } from '../shared/apply.js';
 import { CONFIG_MAP, DEPLOYMENT, POD_DISRUPTION_BUDGET, SECRET } from '../shared/resources.js';
 import { deploymentCondition, failed, ok } from './conditions.js';
+import { configSizeProblem } from './config-size.js';
 import type { DesiredState } from './desired.js';
 import { syncNetworkPolicy } from './network-policy-step.js';
 import { syncRemoteConfig, type PushedConfigs } from './remote-config-step.js';
-import type { Report } from './report.js';
+import { StepFailure, type Report } from './report.js';
 import { ruleKey } from './route-status.js';
 import { holdForRollout } from './rollout-guard.js';
 
@@ -50,6 +51,15 @@ export interface ObjectsStepInput {
   report: Report;
 }
 
+/** A configuration the API server would refuse stops the pass before any write (nothing half-applied). */
+function refuseOversizedConfig(desired: DesiredState, report: Report): void {
+  const problem = configSizeProblem(desired);
+  if (!problem) return;
+  report.set(failed(ConditionType.ConfigReady, Reason.ConfigTooLarge, problem));
+  report.warning(Reason.ConfigTooLarge, 'RenderConfig', problem);
+  throw new StepFailure(problem, 'terminal');
+}
+
 /** Rules of the desired configuration that cloudflared does not run with yet, and why. */
 export interface Liveness {
   notLive: Set<string>;
@@ -60,6 +70,7 @@ export interface Liveness {
 
 export async function applyObjects(input: ObjectsStepInput): Promise<Liveness> {
   const { desired, actual, report } = input;
+  refuseOversizedConfig(desired, report);
   // First, and also while a rollout holds the rest: the policy must allow a route's pods by the time cloudflared
   // has the route.
   await syncNetworkPolicy({

@@ -2,7 +2,8 @@
 // own (mapped back to the owner through ownerReferences, so a deleted or edited Deployment, ConfigMap or
 // NetworkPolicy comes back), the API credentials Secrets they name (a restored Secret takes effect at once), the
 // Services that route through them, and a backoff tuned for Cloudflare (fast first retries, capped at a minute
-// while credentials are missing).
+// while credentials are missing); and the finalizer that keeps a Tunnel's credentials Secret while the Tunnel may
+// need it (credentials-protection.ts).
 import { CLUSTER_TUNNEL_LABEL, MANAGED_BY, MANAGED_BY_LABEL, TUNNEL_LABEL } from '../../api/constants.js';
 import type { BackoffOptions } from '../../runtime/backoff.js';
 import type { ControllerRegistration, NamespaceScope } from '../../operator/types.js';
@@ -17,6 +18,7 @@ import {
   SERVICE,
   TUNNEL,
 } from '../shared/resources.js';
+import { credentialsProtection } from './credentials-protection.js';
 import { cloudflareKnowledge, TunnelReconciler, type TunnelReconcilerDeps } from './reconciler.js';
 import { tunnelsUsingSecret } from './secret-watch.js';
 import { tunnelsForService, tunnelsSharingHostnames } from './service-watch.js';
@@ -70,5 +72,6 @@ export function tunnelControllers(deps: TunnelReconcilerDeps): ControllerRegistr
       reconcile: new TunnelReconciler(deps, CLUSTER_TUNNEL, knowledge).reconcile,
       backoff: TUNNEL_BACKOFF,
     },
+    credentialsProtection(deps.client, deps.cache),
   ];
 }
