@@ -11,6 +11,7 @@ import {
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { adminKubeConfig, waitFor } from '../support/cluster.js';
+import { assertNoSecretsLogged, outputLines } from '../support/log-scan.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -30,6 +31,8 @@ export class OperatorProcess {
   signal: NodeJS.Signals | null | undefined;
   private readonly child: ChildProcess;
   private readonly exited: Promise<void>;
+  private readonly kubeconfig: string | undefined;
+  private logScan: Promise<void> | undefined;
 
   constructor(readonly options: OperatorOptions) {
     const env: NodeJS.ProcessEnv = {
@@ -46,6 +49,7 @@ export class OperatorProcess {
       SHUTDOWN_TIMEOUT: '5s',
       ...options.env,
     };
+    this.kubeconfig = env.KUBECONFIG;
     // One process (tsx as a loader, not the tsx CLI, which forks a child that SIGKILL would orphan).
     this.child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixture-operator.ts')], {
       cwd: root,
@@ -150,17 +154,32 @@ export class OperatorProcess {
     if (this.alive) this.child.kill(signal);
   }
 
-  /** Resolves when the process has exited; SIGKILLs it after `timeoutMs`. */
+  /**
+   * Resolves when the process has exited; SIGKILLs it after `timeoutMs`. Then fails when its logs hold a secret
+   * (e2e/support/log-scan.ts).
+   */
   async waitForExit(timeoutMs = 20_000): Promise<void> {
     const timer = setTimeout(() => this.kill('SIGKILL'), timeoutMs);
     await this.exited;
     clearTimeout(timer);
+    await this.scanLogs();
   }
 
-  /** For afterEach/afterAll: make sure nothing is left running. */
+  /** For afterEach/afterAll: make sure nothing is left running (and its logs hold no secret). */
   async dispose(): Promise<void> {
     this.kill('SIGKILL');
     await this.exited;
+    await this.scanLogs();
+  }
+
+  /** Once per process, after it has exited. */
+  private scanLogs(): Promise<void> {
+    this.logScan ??= assertNoSecretsLogged({
+      name: `operator ${this.options.name}`,
+      lines: outputLines(this.logs, this.stderr),
+      kubeconfig: this.kubeconfig,
+    });
+    return this.logScan;
   }
 }
 
