@@ -39,7 +39,12 @@ async function admissionOf(namespace: string, template: V1PodTemplateSpec | unde
     });
     return 'admitted';
   } catch (err: unknown) {
-    return String((err as { body?: unknown }).body ?? err);
+    const body = String((err as { body?: unknown }).body ?? err);
+    try {
+      return (JSON.parse(body) as { message?: string }).message ?? body;
+    } catch {
+      return body;
+    }
   }
 }
 
