@@ -62,11 +62,17 @@ async function expectPodsAdmitted(namespace: string, name: string): Promise<void
   const selector = Object.entries(deployment.spec?.selector.matchLabels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .join(',');
-  await waitFor(
-    async () => (await core.listNamespacedPod({ namespace, labelSelector: selector })).items.length === replicas,
+  const pods = await waitFor(
+    async () => {
+      const list = await core.listNamespacedPod({ namespace, labelSelector: selector });
+      return list.items.length === replicas ? list.items : undefined;
+    },
     { description: `${replicas} pods of ${namespace}/${name}`, timeoutMs: 60_000 },
   );
   expect(await failedCreates(namespace)).toEqual([]);
+  // Beyond the profile: nothing in the image can be changed at run time.
+  const containers = pods.flatMap((p) => p.spec?.containers ?? []);
+  expect(containers.map((c) => c.securityContext?.readOnlyRootFilesystem)).toEqual(containers.map(() => true));
   expect(await admissionOf(namespace, deployment.spec?.template)).toBe('admitted');
 }
 
