@@ -9,7 +9,10 @@ import {
   type KubeConfig,
   type KubernetesObject,
   type V1CustomResourceDefinition,
+  type V1Lease,
 } from '@kubernetes/client-node';
+import type { LeaseRecord } from '../../src/runtime/leader-election.js';
+import { leaseToRecord } from '../../src/runtime/lease-api.js';
 import { adminKubeConfig, waitFor } from '../support/cluster.js';
 import { scanLogsForSecrets, outputLines } from '../support/log-scan.js';
 
@@ -257,4 +260,13 @@ export async function watchHistory<T extends KubernetesObject>(
       request.abort();
     },
   };
+}
+
+/** The Lease's versions so far (no gap allowed), and the index of the first one `identity` holds (not the first). */
+export function takeover(history: WatchHistory<V1Lease>, identity: string): { records: LeaseRecord[]; at: number } {
+  expect(history.ended()).toBeUndefined();
+  const records = history.versions.map((lease) => leaseToRecord(lease));
+  const at = records.findIndex((r) => r.holderIdentity === identity);
+  expect(at).toBeGreaterThan(0);
+  return { records, at };
 }
