@@ -21,6 +21,8 @@ export default {
       ...common,
       displayName: 'e2e',
       testMatch: ['<rootDir>/e2e/**/*.e2e.test.ts'],
+      // Node's, plus the report of secrets found in operator logs (e2e/support/log-scan.ts).
+      testEnvironment: '<rootDir>/e2e/support/environment.mjs',
       globalSetup: '<rootDir>/e2e/support/global-setup.mjs',
       globalTeardown: '<rootDir>/e2e/support/global-teardown.mjs',
     },

@@ -9,8 +9,12 @@ import {
   type KubeConfig,
   type KubernetesObject,
   type V1CustomResourceDefinition,
+  type V1Lease,
 } from '@kubernetes/client-node';
+import type { LeaseRecord } from '../../src/runtime/leader-election.js';
+import { leaseToRecord } from '../../src/runtime/lease-api.js';
 import { adminKubeConfig, waitFor } from '../support/cluster.js';
+import { scanLogsForSecrets, outputLines } from '../support/log-scan.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -30,6 +34,8 @@ export class OperatorProcess {
   signal: NodeJS.Signals | null | undefined;
   private readonly child: ChildProcess;
   private readonly exited: Promise<void>;
+  private readonly kubeconfig: string | undefined;
+  private logScan: Promise<void> | undefined;
 
   constructor(readonly options: OperatorOptions) {
     const env: NodeJS.ProcessEnv = {
@@ -46,6 +52,7 @@ export class OperatorProcess {
       SHUTDOWN_TIMEOUT: '5s',
       ...options.env,
     };
+    this.kubeconfig = env.KUBECONFIG;
     // One process (tsx as a loader, not the tsx CLI, which forks a child that SIGKILL would orphan).
     this.child = spawn(process.execPath, ['--import', 'tsx', join(here, 'fixture-operator.ts')], {
       cwd: root,
@@ -150,17 +157,32 @@ export class OperatorProcess {
     if (this.alive) this.child.kill(signal);
   }
 
-  /** Resolves when the process has exited; SIGKILLs it after `timeoutMs`. */
+  /**
+   * Resolves when the process has exited; SIGKILLs it after `timeoutMs`. Then reports any secret in its logs
+   * (e2e/support/log-scan.ts).
+   */
   async waitForExit(timeoutMs = 20_000): Promise<void> {
     const timer = setTimeout(() => this.kill('SIGKILL'), timeoutMs);
     await this.exited;
     clearTimeout(timer);
+    await this.scanLogs();
   }
 
-  /** For afterEach/afterAll: make sure nothing is left running. */
+  /** For afterEach/afterAll: make sure nothing is left running (and report any secret in its logs). */
   async dispose(): Promise<void> {
     this.kill('SIGKILL');
     await this.exited;
+    await this.scanLogs();
+  }
+
+  /** Once per process, after it has exited. */
+  private scanLogs(): Promise<void> {
+    this.logScan ??= scanLogsForSecrets({
+      name: `operator ${this.options.name}`,
+      lines: outputLines(this.logs, this.stderr),
+      kubeconfig: this.kubeconfig,
+    });
+    return this.logScan;
   }
 }
 
@@ -238,4 +260,13 @@ export async function watchHistory<T extends KubernetesObject>(
       request.abort();
     },
   };
+}
+
+/** The Lease's versions so far (no gap allowed), and the index of the first one `identity` holds (not the first). */
+export function takeover(history: WatchHistory<V1Lease>, identity: string): { records: LeaseRecord[]; at: number } {
+  expect(history.ended()).toBeUndefined();
+  const records = history.versions.map((lease) => leaseToRecord(lease));
+  const at = records.findIndex((r) => r.holderIdentity === identity);
+  expect(at).toBeGreaterThan(0);
+  return { records, at };
 }

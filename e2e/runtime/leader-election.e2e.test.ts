@@ -4,8 +4,7 @@
 // bound; what happened to the Lease and the objects is read from the API server's watch, not from timings.
 import { CoordinationV1Api, type V1Lease } from '@kubernetes/client-node';
 import { createKubeTransport } from '../../src/runtime/kube-client.js';
-import { kubeLeaseApi, leaseToRecord } from '../../src/runtime/lease-api.js';
-import type { LeaseRecord } from '../../src/runtime/leader-election.js';
+import { kubeLeaseApi } from '../../src/runtime/lease-api.js';
 import { adminKubeConfig, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import type { Probe } from './fixture-operator.js';
 import {
@@ -13,6 +12,7 @@ import {
   customObjects,
   ensureCrd,
   reconciledKeys,
+  takeover,
   watchHistory,
   type LogLine,
   type WatchHistory,
@@ -60,15 +60,6 @@ async function giveLease(namespace: string, identity: string): Promise<void> {
     },
     { description: `the Lease given to ${identity}` },
   );
-}
-
-/** The Lease's versions so far, and the index of the first one `identity` holds. */
-function takeover(history: WatchHistory<V1Lease>, identity: string): { records: LeaseRecord[]; at: number } {
-  expect(history.ended()).toBeUndefined(); // no gap in the history
-  const records = history.versions.map((lease) => leaseToRecord(lease));
-  const at = records.findIndex((r) => r.holderIdentity === identity);
-  expect(at).toBeGreaterThan(0);
-  return { records, at };
 }
 
 const statusWrites = (p: OperatorProcess): LogLine[] => p.logs.filter((l) => l.message === 'probe status write');

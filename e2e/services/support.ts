@@ -7,7 +7,7 @@ import type { KubernetesObject, V1Service, V1ServicePort } from '@kubernetes/cli
 import { stringify } from 'yaml';
 import type { RouteStatus, TunnelLike } from '../../src/api/types.js';
 import type { ResourceType } from '../../src/runtime/kube-client.js';
-import type { RunningEmulator } from '../../test/cloudflare-emulator/index.js';
+import type { CallRecord, RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { matchIngressRule, validateIngress } from '../cluster/cloudflared.js';
 import { waitFor } from '../support/cluster.js';
 import { client, getOptional, type OperatorProcess } from '../tunnel/support.js';
@@ -146,9 +146,14 @@ export function waitForNoRecord(emulator: RunningEmulator, name: string, op: Ope
 
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** Write calls the emulator received, oldest first, with who made them (User-Agent) and when. */
+export async function writeRecords(emulator: RunningEmulator): Promise<CallRecord[]> {
+  return (await emulator.control.calls()).recent.filter((c) => WRITE.has(c.method));
+}
+
 /** Write calls the emulator received, by route (e.g. `PUT /accounts/:account_id/cfd_tunnel/:tunnel_id/configurations`). */
 export async function writeCalls(emulator: RunningEmulator): Promise<string[]> {
-  return (await emulator.control.calls()).recent.filter((c) => WRITE.has(c.method)).map((c) => c.route);
+  return (await writeRecords(emulator)).map((c) => c.route);
 }
 
 /** The remotely-managed configuration the emulator holds for a tunnel, as cloudflared's config.yaml text. */

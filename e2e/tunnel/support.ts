@@ -12,6 +12,7 @@ import { SECRET } from '../../src/controllers/shared/resources.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { adminKubeConfig, clusterState, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import { SimulatedCloudflared } from '../support/simulated-cloudflared.js';
+import { scanLogsForSecrets, outputLines } from '../support/log-scan.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -32,6 +33,8 @@ export class OperatorProcess {
   private readonly child: ChildProcess;
   private readonly exited: Promise<void>;
   private alive = true;
+  private readonly env: NodeJS.ProcessEnv;
+  private logScan: Promise<void> | undefined;
 
   /**
    * `env` overrides the defaults below (e.g. another KUBECONFIG, leader election on); `nodeArgs` what node runs
@@ -44,24 +47,21 @@ export class OperatorProcess {
     // node --import tsx, not the tsx CLI: the CLI forks a second process that a SIGKILL would orphan.
     nodeArgs: string[] = ['--import', 'tsx', join(root, 'src', 'main.ts')],
   ) {
-    this.child = spawn(process.execPath, nodeArgs, {
-      cwd: root,
-      env: {
-        ...process.env,
-        KUBECONFIG: clusterState().kubeconfig,
-        OWNER_ID,
-        OPERATOR_NAMESPACE: operatorNamespace,
-        CLOUDFLARE_API_BASE_URL: apiBaseUrl,
-        LEADER_ELECT: 'false',
-        HTTP_HOST: '127.0.0.1',
-        HTTP_PORT: '0',
-        RESYNC_PERIOD: '0',
-        LOG_LEVEL: 'debug',
-        SHUTDOWN_TIMEOUT: '5s',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    this.env = {
+      ...process.env,
+      KUBECONFIG: clusterState().kubeconfig,
+      OWNER_ID,
+      OPERATOR_NAMESPACE: operatorNamespace,
+      CLOUDFLARE_API_BASE_URL: apiBaseUrl,
+      LEADER_ELECT: 'false',
+      HTTP_HOST: '127.0.0.1',
+      HTTP_PORT: '0',
+      RESYNC_PERIOD: '0',
+      LOG_LEVEL: 'debug',
+      SHUTDOWN_TIMEOUT: '5s',
+      ...env,
+    };
+    this.child = spawn(process.execPath, nodeArgs, { cwd: root, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
     let buffered = '';
     this.child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
@@ -86,17 +86,32 @@ export class OperatorProcess {
       .length;
   }
 
-  /** SIGKILL, as a crash or an OOM kill would end it: no shutdown, nothing finished or saved. */
-  async kill(): Promise<void> {
-    if (this.alive) this.child.kill('SIGKILL');
-    await this.exited;
-  }
-
+  /** SIGTERM (SIGKILL after 15 s); then reports any secret in its logs (e2e/support/log-scan.ts). */
   async stop(): Promise<void> {
     if (this.alive) this.child.kill('SIGTERM');
     const timer = setTimeout(() => this.child.kill('SIGKILL'), 15_000);
     await this.exited;
     clearTimeout(timer);
+    await this.scanLogs();
+  }
+
+  /** SIGKILL, as a crash or an OOM kill would end it: no shutdown, nothing finished or saved. Then the same log
+   * check as stop(). */
+  async kill(): Promise<void> {
+    if (this.alive) this.child.kill('SIGKILL');
+    await this.exited;
+    await this.scanLogs();
+  }
+
+  /** Once per process, after it has exited. */
+  private scanLogs(): Promise<void> {
+    this.logScan ??= scanLogsForSecrets({
+      name: `operator ${this.env.POD_NAME ?? this.pid}`,
+      lines: outputLines(this.logs, this.stderr),
+      apiBaseUrl: this.env.CLOUDFLARE_API_BASE_URL,
+      kubeconfig: this.env.KUBECONFIG,
+    });
+    return this.logScan;
   }
 }
 

@@ -11,6 +11,18 @@ export interface SdkClientOptions {
   timeoutMs: number;
   /** Replaces global fetch (tests). */
   fetch?: typeof fetch;
+  /** Who is calling (the leader-election identity), added to the User-Agent. */
+  instance?: string;
+}
+
+/**
+ * `cloudflare-operator/<version>`, with the calling replica as a comment when known: Cloudflare's audit log and the
+ * emulator's call log then tell the replicas apart. Characters a header comment cannot hold become `-`.
+ */
+export function userAgent(instance?: string): string {
+  const product = `cloudflare-operator/${OPERATOR_VERSION}`;
+  const comment = instance?.replace(/[^A-Za-z0-9._-]/g, '-');
+  return comment ? `${product} (${comment})` : product;
 }
 
 export function createSdkClient(credentials: CloudflareCredentials, options: SdkClientOptions): Cloudflare {
@@ -28,7 +40,7 @@ export function createSdkClient(credentials: CloudflareCredentials, options: Sdk
     maxRetries: 0,
     // The SDK's own logger would print request details; ours logs what it needs.
     logLevel: 'off',
-    defaultHeaders: { 'User-Agent': `cloudflare-operator/${OPERATOR_VERSION}` },
+    defaultHeaders: { 'User-Agent': userAgent(options.instance) },
     ...(options.fetch ? { fetch: options.fetch } : {}),
   });
 }

@@ -79,6 +79,8 @@ export interface GatewayOptions {
   pause?: RateLimitPause;
   metrics?: GatewayMetrics;
   logger?: Logger;
+  /** The calling replica (its leader-election identity), sent in the User-Agent. */
+  instance?: string;
   clock?: Clock;
   /** Jitter source in [0, 1). */
   random?: () => number;
@@ -115,6 +117,7 @@ export function createGatewayContext(options: GatewayOptions): GatewayContext {
     timeoutMs,
     ...(options.baseURL ? { baseURL: options.baseURL } : {}),
     ...(options.fetch ? { fetch: options.fetch } : {}),
+    ...(options.instance ? { instance: options.instance } : {}),
   });
   return {
     sdk,

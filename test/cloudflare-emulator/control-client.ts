@@ -20,6 +20,11 @@ export class ControlClient {
     return this.request('GET', '/state') as Promise<StateSnapshot>;
   }
 
+  /** Every token, key, tunnel secret and tunnel token the emulator knows (for log scans). */
+  secrets(): Promise<string[]> {
+    return this.request('GET', '/secrets') as Promise<string[]>;
+  }
+
   calls(): Promise<CallStats> {
     return this.request('GET', '/calls') as Promise<CallStats>;
   }

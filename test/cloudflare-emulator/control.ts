@@ -5,6 +5,7 @@ import type { FaultRule } from './faults.js';
 import { connect } from './connectors.js';
 import type { RateLimitSettings } from './rate-limit.js';
 import { Router } from './router.js';
+import { credentialValues } from './secrets.js';
 import type { SeedInput } from './state.js';
 
 export const CONTROL_PREFIX = '/__emulator';
@@ -84,6 +85,7 @@ export function controlRouter(): Router<ControlHandler> {
     })
     .add('POST', '/seed', (e, _p, body) => ok(e.state.seed(body ?? {})))
     .add('GET', '/state', (e) => ok(e.state.snapshot()))
+    .add('GET', '/secrets', (e) => ok(credentialValues(e.state)))
     .add('GET', '/calls', (e) => ok(e.callStats()))
     .add('DELETE', '/calls', (e) => {
       e.clearCalls();

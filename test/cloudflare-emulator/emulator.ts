@@ -12,6 +12,10 @@ export interface CallRecord {
   status: number;
   /** With an after-commit fault: the status the request really had (its answer was replaced or lost). */
   committedStatus?: number;
+  /** The caller's User-Agent (the operator names its replica there). */
+  userAgent?: string;
+  /** When the emulator handled it: epoch milliseconds on the real clock (not the emulator's, which tests move). */
+  at: number;
 }
 
 export interface CallStats {

@@ -85,6 +85,7 @@ async function handle(
   const fault = emulator.faults.decide(method, path);
   if (fault.latencyMs > 0) await delay(fault.latencyMs);
   const committed = commitFirst(emulator, fault, { match, url, path, req, raw });
+  const caller = { at: Date.now(), ...(req.headers['user-agent'] ? { userAgent: req.headers['user-agent'] } : {}) };
   if (fault.kind === 'hang') {
     emulator.recordCall({
       method,
@@ -92,6 +93,7 @@ async function handle(
       path,
       status: 0,
       ...(committed ? { committedStatus: committed.status } : {}),
+      ...caller,
     });
     return undefined; // never answered; the client times out, close() drops the socket
   }
@@ -102,6 +104,7 @@ async function handle(
     path,
     status: reply.status,
     ...(committed ? { committedStatus: committed.status } : {}),
+    ...caller,
   });
   return reply;
 }

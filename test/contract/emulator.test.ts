@@ -1,5 +1,7 @@
 // Wire-level checks of the emulator itself: the shapes the SDK and the gateway rely on.
-import { ACCOUNT_ID, FREE_ZONE, raw, useEmulator } from './support.js';
+import { userAgent } from '../../src/cloudflare/client.js';
+import { DEFAULT_GLOBAL_KEY, DEFAULT_TOKEN } from '../cloudflare-emulator/index.js';
+import { ACCOUNT_ID, FREE_ZONE, harness, raw, useEmulator } from './support.js';
 
 describe('emulator wire format', () => {
   const emulator = useEmulator();
@@ -113,6 +115,26 @@ describe('emulator wire format', () => {
       puts: [],
       posts: [{ name: 'www.example.com', content: 'x.cfargotunnel.com', proxied: true, ttl: 1, comment: null }],
     });
+  });
+
+  it("records each call's User-Agent and time: the gateway names its replica there", async () => {
+    const before = Date.now();
+    await harness(emulator(), { instance: 'op-a_0011aabb' }).gateway.findZoneByName('example.com');
+    const [call] = (await emulator().control.calls()).recent;
+    expect(call?.userAgent).toBe(userAgent('op-a_0011aabb'));
+    expect(call?.at).toBeGreaterThanOrEqual(before);
+    expect(call?.at).toBeLessThanOrEqual(Date.now());
+  });
+
+  it('lists every credential it knows: tokens, global keys, tunnel secrets and tokens', async () => {
+    const secret = Buffer.alloc(32, 7).toString('base64');
+    const created = await raw(emulator(), 'POST', `/accounts/${ACCOUNT_ID}/cfd_tunnel`, {
+      body: { name: 't', tunnel_secret: secret },
+    });
+    const token = (created.body['result'] as { token: string }).token;
+    expect(await emulator().control.secrets()).toEqual(
+      expect.arrayContaining([DEFAULT_TOKEN, DEFAULT_GLOBAL_KEY.key, secret, token]),
+    );
   });
 
   it('counts calls by route and resets to the seed', async () => {

@@ -133,7 +133,7 @@ export const createTunnel: Handler = (ctx) => {
   });
 };
 
-function tunnelToken(tunnel: TunnelState): string {
+export function tunnelToken(tunnel: TunnelState): string {
   return Buffer.from(JSON.stringify({ a: tunnel.accountId, t: tunnel.id, s: tunnel.secret })).toString('base64');
 }
 
