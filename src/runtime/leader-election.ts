@@ -64,13 +64,26 @@ export function validateLeaderTimings(leaseMs: number, renewMs: number, retryMs:
   return problems;
 }
 
+/** Tells two reads of the lease apart, as client-go compares the whole record. */
+function recordVersion(record: LeaseRecord): string {
+  const { holderIdentity, leaseDurationSeconds, acquireTime, renewTime, leaseTransitions, resourceVersion } = record;
+  return JSON.stringify([
+    holderIdentity,
+    leaseDurationSeconds,
+    acquireTime,
+    renewTime,
+    leaseTransitions,
+    resourceVersion,
+  ]);
+}
+
 export class LeaderElector {
   private current: LeaderState = 'stopped';
   private loop: Promise<void> | undefined;
   private stopSignal = new AbortController();
   private leadership: AbortController | undefined;
   private deadline: Timer | undefined;
-  private observed: { record: LeaseRecord; at: number } | undefined;
+  private observed: { version: string; at: number } | undefined;
   private readonly random: Random;
   private readonly log: Logger;
 
@@ -97,14 +110,17 @@ export class LeaderElector {
     this.loop = this.run(this.stopSignal.signal);
   }
 
-  /** Stops campaigning; a leader steps down and, if `release`, frees the lease for the others. */
+  /**
+   * Stops campaigning (a no-op when not started); a leader steps down and, if `release`, frees the lease for the
+   * others. A replica that is not leading never writes the lease.
+   */
   async stop(options: { release: boolean }): Promise<void> {
-    if (!this.loop) return;
+    // Stryker disable next-line StringLiteral: message text
     this.stopSignal.abort(new Error('leader election stopped'));
     await this.loop;
     this.loop = undefined;
-    const wasLeader = this.current === 'leader';
-    if (wasLeader) this.stepDown('stopping');
+    const wasLeader = this.isLeader();
+    this.stepDown('stopping');
     this.current = 'stopped';
     if (wasLeader && options.release) await this.release();
   }
@@ -112,12 +128,8 @@ export class LeaderElector {
   private async run(stop: AbortSignal): Promise<void> {
     while (!stop.aborted) {
       await this.attempt();
-      const period = this.current === 'leader' ? this.options.retryPeriodMs : this.jittered();
-      try {
-        await sleep(this.options.clock, period, stop);
-      } catch {
-        return; // stopped
-      }
+      const period = this.isLeader() ? this.options.retryPeriodMs : this.jittered();
+      await sleep(this.options.clock, period, stop).catch(() => undefined); // stopped: the loop ends
     }
   }
 
@@ -127,18 +139,10 @@ export class LeaderElector {
 
   /** An AbortSignal that fires after `ms` on our clock or when stopping, whichever comes first. */
   private bounded(ms: number): { signal: AbortSignal; done: () => void } {
-    const controller = new AbortController();
-    const timer = this.options.clock.schedule(ms, () => controller.abort(new Error('lease request timed out')));
-    const stop = this.stopSignal.signal;
-    const onStop = (): void => controller.abort(stop.reason);
-    stop.addEventListener('abort', onStop, { once: true });
-    return {
-      signal: controller.signal,
-      done: () => {
-        timer.cancel();
-        stop.removeEventListener('abort', onStop);
-      },
-    };
+    const timeout = new AbortController();
+    // Stryker disable next-line StringLiteral: message text
+    const timer = this.options.clock.schedule(ms, () => timeout.abort(new Error('lease request timed out')));
+    return { signal: AbortSignal.any([timeout.signal, this.stopSignal.signal]), done: () => timer.cancel() };
   }
 
   private async attempt(): Promise<void> {
@@ -146,7 +150,7 @@ export class LeaderElector {
     const { signal, done } = this.bounded(this.options.renewDeadlineMs);
     try {
       const outcome = await this.tryAcquireOrRenew(signal);
-      if (outcome === 'held' && this.current === 'leader') this.stepDown('another replica holds the lease');
+      if (outcome === 'held') this.stepDown('another replica holds the lease');
       if (outcome === 'ok' && !this.stopSignal.signal.aborted) this.onRenewed(started);
     } catch (err: unknown) {
       const level = isConflict(err) || this.stopSignal.signal.aborted ? 'debug' : 'warn';
@@ -162,17 +166,17 @@ export class LeaderElector {
     const existing = await api.get(signal);
     const leaseDurationSeconds = Math.ceil(this.options.leaseDurationMs / 1000);
     if (!existing) {
-      const created = await api.create(
+      // What we write ourselves need not be observed: only another holder's record is ever judged expired.
+      await api.create(
         { holderIdentity: identity, leaseDurationSeconds, acquireTime: now, renewTime: now, leaseTransitions: 0 },
         signal,
       );
-      this.observe(created, clock.now());
       return 'ok';
     }
     this.observe(existing, now);
     const mine = existing.holderIdentity === identity;
     if (!mine && existing.holderIdentity !== '' && !this.expired(existing, now)) return 'held';
-    const updated = await api.update(
+    await api.update(
       {
         holderIdentity: identity,
         leaseDurationSeconds,
@@ -183,19 +187,12 @@ export class LeaderElector {
       },
       signal,
     );
-    this.observe(updated, clock.now());
     return 'ok';
   }
 
-  /** Remembers when we first saw this version of the record (on our clock). */
+  /** Remembers when we first saw this version of the record (on our clock): any change to it restarts the wait. */
   private observe(record: LeaseRecord, at: number): void {
-    const prev = this.observed?.record;
-    const same =
-      prev &&
-      prev.holderIdentity === record.holderIdentity &&
-      prev.renewTime === record.renewTime &&
-      prev.resourceVersion === record.resourceVersion;
-    if (!same) this.observed = { record, at };
+    if (this.observed?.version !== recordVersion(record)) this.observed = { version: recordVersion(record), at };
   }
 
   private expired(record: LeaseRecord, now: number): boolean {

@@ -1,3 +1,4 @@
+import { getEventListeners } from 'node:events';
 import { FakeClock } from './testing/fake-clock.js';
 import { WorkQueue, type WorkQueueObserver } from './work-queue.js';
 
@@ -94,6 +95,58 @@ describe('WorkQueue', () => {
     queue.add('k');
     expect(queue.len()).toBe(0);
     await expect(queue.get()).resolves.toBeUndefined();
+  });
+
+  it('addAfter with no delay queues at once, without a timer', () => {
+    const { queue, clock } = makeQueue();
+    queue.addAfter('now', 0);
+    queue.addAfter('past', -5);
+    expect(queue.len()).toBe(2);
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it("a second delayed add due at the same time keeps the first one's place in line", async () => {
+    const { queue, clock } = makeQueue();
+    queue.addAfter('a', 100);
+    queue.addAfter('b', 100);
+    queue.addAfter('a', 100);
+    await clock.advance(100);
+    expect([await queue.get(), await queue.get()]).toEqual(['a', 'b']);
+  });
+
+  it('after shutDown, delayed and coalesced adds schedule nothing', () => {
+    const { queue, clock } = makeQueue();
+    queue.shutDown();
+    queue.addAfter('k', 100);
+    queue.addCoalesced('k', { quietMs: 50, maxQuietMs: 50, maxWaitMs: 1000 });
+    expect(clock.pendingTimers).toBe(0);
+  });
+
+  it('a get() leaves no listener on its signal, whether it got a key or was aborted', async () => {
+    const { queue } = makeQueue();
+    const served = new AbortController();
+    const got = queue.get(served.signal);
+    queue.add('k');
+    await expect(got).resolves.toBe('k');
+    expect(getEventListeners(served.signal, 'abort')).toHaveLength(0);
+    const aborted = new AbortController();
+    const waiting = queue.get(aborted.signal);
+    aborted.abort();
+    await expect(waiting).resolves.toBeUndefined();
+    expect(getEventListeners(aborted.signal, 'abort')).toHaveLength(0);
+  });
+
+  it('an aborted get() gives up only its own place: other waiting workers still get keys', async () => {
+    const { queue } = makeQueue();
+    const controller = new AbortController();
+    const first = queue.get();
+    const aborted = queue.get(controller.signal);
+    const third = queue.get();
+    controller.abort();
+    await expect(aborted).resolves.toBeUndefined();
+    queue.add('a');
+    queue.add('b');
+    await expect(Promise.all([first, third])).resolves.toEqual(['a', 'b']);
   });
 
   it('reports its depth', () => {
@@ -195,6 +248,20 @@ describe('WorkQueue.addCoalesced', () => {
     expect(queue.len()).toBe(1);
   });
 
+  it('taking back a key that waits to run again after done() leaves the other waiting keys alone', async () => {
+    const { queue, clock } = makeQueue();
+    queue.add('k');
+    const key = await queue.get();
+    queue.add('k'); // to run again after done(): not in the line itself
+    queue.add('x');
+    queue.addCoalesced('k', FIXED_50);
+    expect(queue.len()).toBe(1);
+    expect(await queue.get()).toBe('x');
+    queue.done(key!);
+    await clock.advance(50);
+    expect(await queue.get()).toBe('k');
+  });
+
   it('a burst ending while the key is in flight queues it after done()', async () => {
     const { queue, clock } = makeQueue();
     queue.add('k');
@@ -232,6 +299,18 @@ describe('WorkQueue.addCoalesced', () => {
     await addEvery(queue, clock, 166, 664); // adds at 0, 166, 332, 498
     await clock.advance(10_000);
     expect(handed).toEqual([25, 996]);
+    queue.shutDown();
+  });
+
+  it('adds exactly a third of the longest pause apart are still a stream', async () => {
+    const { queue, clock } = makeQueue();
+    const handed = consume(queue, clock);
+    const options = { quietMs: 25, maxQuietMs: 300, maxWaitMs: 30_000 };
+    queue.addCoalesced('k', options);
+    await clock.advance(100);
+    queue.addCoalesced('k', options); // 3 × 100 ms = the longest pause: it stretches to 300 ms
+    await clock.advance(10_000);
+    expect(handed).toEqual([25, 400]);
     queue.shutDown();
   });
 

@@ -2,7 +2,7 @@
 // added, a key being processed is never handed to a second worker, and a key added while it is being processed
 // is queued again when its worker calls done(). addCoalesced() turns a burst of adds of one key into a single
 // one after the burst (a debounce bounded by a maximum wait).
-import { abortReason, type Clock, type Timer } from './clock.js';
+import type { Clock, Timer } from './clock.js';
 import { KeyedBackoff, defaultReconcileBackoff, type BackoffOptions } from './backoff.js';
 
 /** Observes the queue; the metrics adapter implements it. */
@@ -38,7 +38,7 @@ export class WorkQueue {
   /** Keys that need processing (queued, or re-added while in flight). */
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
-  private readonly waiters: Waiter[] = [];
+  private waiters: Waiter[] = [];
   /** At most one delayed add per key: the earliest wins. */
   private readonly delayed = new Map<string, { due: number; timer: Timer }>();
   /** Pending coalesced adds: when the first of the burst came, and the timer that will queue the key. */
@@ -158,8 +158,7 @@ export class WorkQueue {
         resolve(k);
       };
       const onAbort = (): void => {
-        const i = this.waiters.indexOf(waiter);
-        if (i >= 0) this.waiters.splice(i, 1);
+        this.waiters = this.waiters.filter((w) => w !== waiter);
         resolve(undefined);
       };
       signal?.addEventListener('abort', onAbort, { once: true });
@@ -190,9 +189,8 @@ export class WorkQueue {
   /** Stops accepting keys, cancels delayed and coalesced adds and releases every waiting get(). */
   shutDown(): void {
     this.shuttingDown = true;
+    // The maps are left as they are: nothing reads them once shutting down.
     for (const { timer } of [...this.delayed.values(), ...this.coalescing.values()]) timer.cancel();
-    this.delayed.clear();
-    this.coalescing.clear();
     for (const waiter of this.waiters.splice(0)) waiter(undefined);
   }
 
@@ -226,12 +224,4 @@ export class WorkQueue {
     this.observer?.depth(this.order.length);
     return key;
   }
-}
-
-/** Rejects with the abort reason when `signal` aborts; for races against long waits. */
-export function whenAborted(signal: AbortSignal): Promise<never> {
-  return new Promise((_, reject) => {
-    if (signal.aborted) reject(abortReason(signal));
-    else signal.addEventListener('abort', () => reject(abortReason(signal)), { once: true });
-  });
 }
