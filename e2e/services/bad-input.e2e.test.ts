@@ -488,7 +488,8 @@ describe('a namespace deleted with live routes', () => {
   it(scenarios.namespaceDeleted.name, async () => {
     const doomed = await createTestNamespace('doomed');
     await create(SECRET, apiSecret(doomed.name, 'cf', API_TOKEN));
-    await create(TUNNEL, tunnelObject('Tunnel', 'doomed', doomed.name, { cloudflare, configSource: 'cloudflare' }));
+    // local mode: Active once cloudflared has rolled out (no simulated connectors serve this namespace).
+    await create(TUNNEL, tunnelObject('Tunnel', 'doomed', doomed.name, { cloudflare, configSource: 'local' }));
     await create(
       SERVICE,
       exposed('app', { tunnel: 'doomed', hostnames: 'doomed.example.com' }, { namespace: doomed.name }),
