@@ -67,6 +67,7 @@ function main(): void {
       if (signal.aborted) return;
       const ticking = probe.spec?.message === 'tick';
       await updateStatus(client, PROBE, added.object ?? probe, (current) => {
+        signal.throwIfAborted(); // leadership may have gone while the current status was read: no write then
         const ticks = ticking ? (current.status?.ticks ?? 0) + 1 : undefined;
         log.info('probe status write', { ticks });
         return {
