@@ -88,4 +88,32 @@ describe('serviceTargets and tunnelRefOf', () => {
     expect(tunnelRefOf(tunnel('Tunnel', 'web', []))).toEqual({ kind: 'Tunnel', namespace: 'shop', name: 'web' });
     expect(tunnelRefOf(tunnel('ClusterTunnel', 'edge', []))).toEqual({ kind: 'ClusterTunnel', name: 'edge' });
   });
+
+  it('a tunnel without zones: a Service naming a hostname is invalid, saying the tunnel has none', () => {
+    const bare = tunnel('Tunnel', 'bare', []);
+    delete (bare.spec.cloudflare as { zones?: string[] }).zones;
+    const services = [service('svc', { tunnel: 'bare', hostnames: ' shop.example.com ' }, '2026-01-01T00:00:00Z')];
+    const entries = routeTable({ services, tunnels: [bare], options: { clusterDomain: 'cluster.local' } }).get(
+      'shop/bare',
+    );
+    expect(entries).toEqual([
+      expect.objectContaining({
+        kind: 'invalid',
+        problems: [
+          {
+            annotation: 'cloudflare-operator.io/hostnames',
+            message: 'hostname "shop.example.com" is in none of the tunnel\'s zones (it has none)',
+          },
+        ],
+      }),
+    ]);
+  });
+
+  it('reads the tunnel annotations without the spaces around them', () => {
+    const svc = service('svc', { tunnel: ' web ', 'cluster-tunnel': ' edge ' }, '2026-01-01T00:00:00Z');
+    expect(serviceTargets(svc)).toEqual([
+      { kind: 'Tunnel', namespace: 'shop', name: 'web' },
+      { kind: 'ClusterTunnel', name: 'edge' },
+    ]);
+  });
 });

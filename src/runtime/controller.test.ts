@@ -7,7 +7,9 @@ import {
   type ReconcileOutcome,
 } from './controller.js';
 import { TerminalError } from './errors.js';
+import type { Logger } from './logger.js';
 import { FakeClock, flushPromises } from './testing/fake-clock.js';
+import { RecordingLogger } from './testing/recording-logger.js';
 
 /** A reconcile that waits until the test releases it, so tests can observe work in flight. */
 class Gate {
@@ -37,11 +39,16 @@ class Gate {
   }
 }
 
-function observer(): ControllerObserver & { outcomes: ReconcileOutcome[] } {
+function observer(): ControllerObserver & { outcomes: ReconcileOutcome[]; durations: number[] } {
   const outcomes: ReconcileOutcome[] = [];
+  const durations: number[] = [];
   return {
     outcomes,
-    reconciled: (o) => outcomes.push(o),
+    durations,
+    reconciled: (o, seconds) => {
+      outcomes.push(o);
+      durations.push(seconds);
+    },
     activeWorkers: () => undefined,
     depth: () => undefined,
     added: () => undefined,
@@ -51,7 +58,13 @@ function observer(): ControllerObserver & { outcomes: ReconcileOutcome[] } {
 
 function make(
   reconcile: (ctx: ReconcileContext) => Promise<{ requeueAfterMs?: number } | void>,
-  options: { concurrency?: number; resyncPeriodMs?: number; keys?: string[]; coalesce?: CoalesceOptions } = {},
+  options: {
+    concurrency?: number;
+    resyncPeriodMs?: number;
+    keys?: string[];
+    coalesce?: CoalesceOptions;
+    logger?: Logger;
+  } = {},
 ): { controller: Controller; clock: FakeClock; obs: ReturnType<typeof observer> } {
   const clock = new FakeClock();
   const obs = observer();
@@ -65,6 +78,7 @@ function make(
     clock,
     backoff: { baseMs: 100, maxMs: 800, jitter: 0 },
     observer: obs,
+    logger: options.logger,
   });
   return { controller, clock, obs };
 }
@@ -132,6 +146,85 @@ describe('Controller outcomes', () => {
     expect(at.map((t) => t - t0)).toEqual([0, 100, 5100]);
     expect(obs.outcomes).toEqual(['error', 'requeue_after', 'success']);
     await controller.shutDown({ graceMs: 0 });
+  });
+
+  it('a TerminalError forgets the backoff of earlier failures', async () => {
+    let calls = 0;
+    const { controller, clock } = make(() =>
+      Promise.reject(++calls === 1 ? new Error('transient') : new TerminalError('spec is invalid')),
+    );
+    controller.start();
+    controller.enqueue('k');
+    await flushPromises();
+    expect(controller.queue.retries('k')).toBe(1);
+    await clock.advance(100);
+    expect(calls).toBe(2);
+    expect(controller.queue.retries('k')).toBe(0);
+    await controller.shutDown({ graceMs: 0 });
+  });
+
+  it('requeueAfterMs 0 is a plain success: not queued again', async () => {
+    let calls = 0;
+    const { controller, clock, obs } = make(() => {
+      calls++;
+      return Promise.resolve({ requeueAfterMs: 0 });
+    });
+    controller.start();
+    controller.enqueue('k');
+    await clock.advance(10_000);
+    expect(calls).toBe(1);
+    expect(obs.outcomes).toEqual(['success']);
+    await controller.shutDown({ graceMs: 0 });
+  });
+
+  it('reports how long each reconcile took, in seconds of its clock', async () => {
+    const gate = new Gate();
+    const { controller, clock, obs } = make(gate.reconcile);
+    controller.start();
+    controller.enqueue('k');
+    await clock.advance(1500);
+    await gate.release('k');
+    expect(obs.durations).toEqual([1.5]);
+    await controller.shutDown({ graceMs: 0 });
+  });
+
+  it('logs each outcome at its level, with the controller, the key and the reconcile ID', async () => {
+    const logger = new RecordingLogger();
+    const results: (() => Promise<{ requeueAfterMs?: number } | void>)[] = [
+      () => Promise.resolve(),
+      () => Promise.resolve({ requeueAfterMs: 5000 }),
+      () => Promise.reject(new Error('boom')),
+      () => Promise.reject(new TerminalError('bad spec')),
+    ];
+    const ids: string[] = [];
+    const { controller } = make(
+      (ctx) => {
+        ids.push(ctx.reconcileId);
+        return results.shift()!();
+      },
+      { concurrency: 1, logger },
+    );
+    controller.start();
+    for (let i = 0; i < 4; i++) {
+      controller.enqueue('ns/a');
+      await flushPromises();
+    }
+    expect(logger.summary()).toEqual([
+      'info controller started',
+      'debug reconciled',
+      'debug reconciled; requeue later',
+      'warn reconcile failed; retrying',
+      'error reconcile failed permanently; not retrying',
+    ]);
+    expect(logger.lines[0]!.meta).toEqual({ controller: 'test', concurrency: 1 });
+    const [, done, later, failed, terminal] = logger.lines;
+    expect(done!.meta).toEqual({ controller: 'test', key: 'ns/a', reconcileId: ids[0] });
+    expect(later!.meta).toEqual({ controller: 'test', key: 'ns/a', reconcileId: ids[1], requeueAfterMs: 5000 });
+    expect(failed!.meta).toMatchObject({ key: 'ns/a', reconcileId: ids[2], retryInMs: 100, retries: 1 });
+    expect(String(failed!.meta['err'])).toMatch(/boom/);
+    expect(String(terminal!.meta['err'])).toMatch(/bad spec/);
+    await controller.shutDown({ graceMs: 0 });
+    expect(logger.summary().at(-1)).toBe('info controller stopped');
   });
 
   it('gives each reconcile its own ID and only the key', async () => {
@@ -300,7 +393,69 @@ describe('Controller stop and shutdown', () => {
     await controller.shutDown({ graceMs: 0 });
   });
 
+  it('logs an interrupted reconcile at info, and tells the reconcile why its signal aborted', async () => {
+    const logger = new RecordingLogger();
+    const reasons: unknown[] = [];
+    const gate = new Gate();
+    const { controller } = make(
+      (ctx) => {
+        ctx.signal.addEventListener('abort', () => reasons.push(ctx.signal.reason));
+        return gate.reconcile(ctx);
+      },
+      { concurrency: 1, logger },
+    );
+    controller.start();
+    controller.enqueue('a');
+    await flushPromises();
+    await controller.stop({ graceMs: 0 });
+    expect(String(reasons[0])).toMatch(/controller stopped/);
+    const interrupted = logger.lines.find((l) => l.message === 'reconcile interrupted');
+    expect(interrupted).toMatchObject({ level: 'info', meta: { key: 'a' } });
+    expect(String(interrupted!.meta['err'])).toMatch(/aborted/); // what the reconcile threw
+  });
+
+  it('is running between start() and stop(); a second start() adds no workers', async () => {
+    const gate = new Gate();
+    const { controller } = make(gate.reconcile, { concurrency: 1 });
+    expect(controller.running).toBe(false);
+    controller.start();
+    controller.start();
+    expect(controller.running).toBe(true);
+    controller.enqueue('a');
+    controller.enqueue('b');
+    await flushPromises();
+    expect([...gate.running]).toEqual(['a']); // one worker, as configured
+    await controller.stop({ graceMs: 0 });
+    expect(controller.running).toBe(false);
+  });
+
+  it('after shutDown it neither starts again nor takes keys', async () => {
+    const runs: string[] = [];
+    const { controller } = make((ctx) => Promise.resolve(void runs.push(ctx.key)));
+    controller.start();
+    await controller.shutDown({ graceMs: 0 });
+    controller.enqueue('k');
+    expect(controller.queue.len()).toBe(0);
+    controller.start();
+    expect(controller.running).toBe(false);
+    await flushPromises();
+    expect(runs).toEqual([]);
+  });
+
+  it('a drain that ends within the grace period leaves no timer behind', async () => {
+    const gate = new Gate();
+    const { controller, clock } = make(gate.reconcile, { concurrency: 1 });
+    controller.start();
+    controller.enqueue('a');
+    await flushPromises();
+    const stopping = controller.stop({ graceMs: 10_000 });
+    await gate.release('a');
+    await stopping;
+    expect(clock.pendingTimers).toBe(0);
+  });
+
   it('rejects a non-positive concurrency', () => {
     expect(() => make(() => Promise.resolve(), { concurrency: 0 })).toThrow(/concurrency/);
+    expect(() => make(() => Promise.resolve(), { concurrency: 1.5 })).toThrow(/concurrency/);
   });
 });

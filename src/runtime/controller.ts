@@ -140,6 +140,7 @@ export class Controller {
   async stop(options: StopOptions): Promise<void> {
     if (!this.dispatch || !this.abortInFlight) return this.stopping;
     const abortInFlight = this.abortInFlight;
+    // Stryker disable next-line StringLiteral: message text
     this.dispatch.abort(new Error('controller stopping'));
     this.dispatch = undefined;
     this.resyncTimer?.cancel();

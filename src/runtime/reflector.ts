@@ -56,10 +56,17 @@ export interface ReflectorOptions {
 
 /** Signals that the resourceVersion is too old: list again. */
 export class GoneError extends Error {
+  // Stryker disable next-line StringLiteral: message text
   constructor(message = 'resource version too old (410 Gone)', options?: ErrorOptions) {
     super(message, options);
+    // Stryker disable next-line StringLiteral: message text (the name only shows in logs)
     this.name = 'GoneError';
   }
+}
+
+/** Whether one list/watch round delivered anything (a list, or an event). */
+interface Round {
+  delivered: boolean;
 }
 
 const BACKOFF_KEY = 'watch';
@@ -75,8 +82,6 @@ export class Reflector {
   private stopper: AbortController | undefined;
   private loop: Promise<void> | undefined;
   private resourceVersion: string | undefined;
-  /** Whether the current list/watch round delivered anything. */
-  private delivered = false;
 
   constructor(private readonly options: ReflectorOptions) {
     this.backoff = new KeyedBackoff(
@@ -129,6 +134,7 @@ export class Reflector {
   }
 
   async stop(): Promise<void> {
+    // Stryker disable next-line StringLiteral: message text
     this.stopper?.abort(new Error('reflector stopped'));
     await this.loop;
     this.loop = undefined;
@@ -137,85 +143,71 @@ export class Reflector {
   private async run(signal: AbortSignal): Promise<void> {
     while (!signal.aborted) {
       const started = this.options.clock.now();
-      this.delivered = false;
+      const round: Round = { delivered: false };
       let failure: unknown;
-      let listing = false;
       try {
-        listing = this.resourceVersion === undefined;
-        if (listing) await this.relist(signal);
-        listing = false;
-        await this.watchOnce(signal);
+        const from = this.resourceVersion ?? (await this.relist(signal, round));
+        await this.watchOnce(from, signal, round);
       } catch (err: unknown) {
-        if (signal.aborted) return;
-        if (err instanceof GoneError) {
-          this.log.info('watch expired; listing again');
-          this.resourceVersion = undefined;
-          continue;
-        }
         failure = err;
       }
+      if (signal.aborted) return; // stopped: whatever ended the round is no failure
+      if (failure instanceof GoneError) {
+        this.log.info('watch expired; listing again');
+        this.resourceVersion = undefined;
+        continue;
+      }
       // A watch that ran a while and then ended (a server timeout, client-node's idle timeout, an API server
-      // going away) is resumed at once; a failed list, or a watch that failed straight away (connection
-      // refused, 403, 404), waits out the backoff.
-      const quick = !this.delivered && this.options.clock.now() - started < (this.options.minWatchMs ?? 1000);
-      if (!listing && !quick) {
+      // going away) is resumed at once; a failed list (no resourceVersion yet), or a watch that failed straight
+      // away (connection refused, 403, 404), waits out the backoff.
+      const listFailed = this.resourceVersion === undefined;
+      const quick = !round.delivered && this.options.clock.now() - started < (this.options.minWatchMs ?? 1000);
+      if (!listFailed && !quick) {
         this.backoff.forget(BACKOFF_KEY);
         if (failure) this.log.debug('watch ended; resuming', { error: describeError(failure) });
         continue;
       }
       this.options.observer?.failed();
       this.log.warn('list/watch failed; retrying', { error: describeError(failure ?? 'ended at once') });
-      if (!(await this.pause(signal))) return;
+      await sleep(this.options.clock, this.backoff.next(BACKOFF_KEY), signal).catch(() => undefined); // stopped
     }
   }
 
-  /** Waits out the backoff; false when stopped meanwhile. */
-  private async pause(signal: AbortSignal): Promise<boolean> {
-    try {
-      await sleep(this.options.clock, this.backoff.next(BACKOFF_KEY), signal);
-      return true;
-    } catch {
-      return false;
-    }
-  }
-
-  private async relist(signal: AbortSignal): Promise<void> {
+  /** Lists into the cache; returns the resourceVersion to watch from. */
+  private async relist(signal: AbortSignal, round: Round): Promise<string> {
     const result = await this.options.source.list(signal);
     this.options.observer?.restarted('list');
     this.replace(result.items);
-    this.delivered = true;
+    round.delivered = true;
     this.resourceVersion = result.resourceVersion;
-    this.backoff.forget(BACKOFF_KEY);
     if (!this.synced) this.log.info('synced', { objects: this.store.size });
     this.synced = true;
     this.markSynced();
+    return result.resourceVersion;
   }
 
   /** Runs one watch until the server ends it; throws when it fails. */
-  private async watchOnce(stop: AbortSignal): Promise<void> {
+  private async watchOnce(from: string, stop: AbortSignal, round: Round): Promise<void> {
     // The source may swallow exceptions thrown from its callback (client-node's Watch does), so an ERROR event
     // is recorded and ends this watch through its own abort signal instead.
-    const current = new AbortController();
-    const onStop = (): void => current.abort(stop.reason);
-    stop.addEventListener('abort', onStop, { once: true });
+    const ended = new AbortController();
+    const signal = AbortSignal.any([stop, ended.signal]);
     let failure: Error | undefined;
     this.options.observer?.restarted('watch');
     try {
       await this.options.source.watch(
-        this.resourceVersion ?? '',
+        from,
         (type, object) => {
-          if (failure || current.signal.aborted) return;
-          this.delivered = true;
-          this.backoff.forget(BACKOFF_KEY);
+          if (signal.aborted) return;
+          round.delivered = true;
           failure = this.onWatchEvent(type, object);
-          if (failure) current.abort(failure);
+          if (failure) ended.abort(failure);
         },
-        current.signal,
+        signal,
       );
     } catch (err: unknown) {
+      // A source may end an aborted watch by rejecting: the failure that aborted it is what counts.
       if (!failure) throw err;
-    } finally {
-      stop.removeEventListener('abort', onStop);
     }
     if (failure) throw failure;
   }

@@ -57,6 +57,11 @@ describe('isSubset', () => {
     ['lists of another length', [1, 2], [1, 2, 3], false],
     ['an empty list the server dropped', { a: [] }, {}, true],
     ['an empty map the server dropped', { a: {} }, {}, true],
+    ['a field we do not set', { a: undefined, b: 1 }, { a: 5, b: 1 }, true],
+    ['a map where the server has none', { a: 1 }, undefined, false],
+    ['a map where the server has null', { a: { b: 1 } }, { a: null }, false],
+    ['a map where the server has a string', { a: { b: 1 } }, { a: 'x' }, false],
+    ['a map where the server has a list', { a: { b: 1 } }, { a: [{ b: 1 }] }, false],
   ] as const)('%s', (_name, wanted, actual, expected) => {
     expect(isSubset(wanted, actual)).toBe(expected);
   });

@@ -21,6 +21,5 @@ export function withAppliedHash<T extends KubernetesObject>(object: T): T {
 
 /** Whether applying `desired` (as returned by withAppliedHash) would change `actual`. Pure. */
 export function needsApply(desired: KubernetesObject, actual: KubernetesObject | undefined): boolean {
-  if (!actual) return true;
-  return !isSubset(desired, actual);
+  return !isSubset(desired, actual); // nothing there holds none of it
 }

@@ -1,5 +1,5 @@
 import type { V1Secret } from '@kubernetes/client-node';
-import { readApiCredentials } from './api-credentials.js';
+import { readApiCredentials, tokenFlaw } from './api-credentials.js';
 
 const b64 = (s: string): string => Buffer.from(s).toString('base64');
 const secret = (data: Record<string, string>): V1Secret => ({ data });
@@ -40,5 +40,30 @@ describe('readApiCredentials', () => {
       expect(!read.ok && read.message).toContain('key "apiToken" is not an API token');
       expect(!read.ok && read.message).not.toContain('abc');
     }
+  });
+  it('names what is missing in its message: the Secret, or each key absent', () => {
+    expect(readApiCredentials(undefined, { name: 'cf' }, 'shop')).toMatchObject({
+      message: 'Secret shop/cf not found',
+    });
+    const ref = { name: 'cf', apiKeyKey: 'key', emailKey: 'email' };
+    expect(readApiCredentials(secret({}), ref, 'shop')).toMatchObject({
+      message: 'Secret shop/cf has no (or an empty) "key" and "email"',
+    });
+    expect(readApiCredentials(secret({ email: b64('a@b.c') }), ref, 'shop')).toMatchObject({
+      message: 'Secret shop/cf has no (or an empty) "key"',
+    });
+  });
+});
+
+describe('tokenFlaw', () => {
+  it.each([
+    ['tab', 'abc\tdef', 'whitespace or a line break'],
+    ['a control character', 'abc\u0001def', 'control characters'],
+    ['DEL', 'abc\u007fdef', 'control characters'],
+    ['a backquote', 'abc`def', 'quotes'],
+    ['a non-ASCII letter', 'abcédef', 'characters outside printable ASCII'],
+    ['a token as Cloudflare issues them', 'Ab-_09xyz', undefined],
+  ])('%s → %s', (_name, token, flaw) => {
+    expect(tokenFlaw(token)).toBe(flaw);
   });
 });

@@ -52,4 +52,32 @@ describe('CloudflareMemo', () => {
       true,
     ]);
   });
+
+  it('tells how long an entry has left, and its latest value whatever the fingerprint or age', async () => {
+    const clock = new FakeClock();
+    const memo = new CloudflareMemo(clock, 1000);
+    expect(memo.expiresInMs('t1', 'connectors')).toBe(0);
+    expect(memo.latest('t1', 'connectors')).toBeUndefined();
+    memo.remember('t1', 'connectors', 'a', 'first', 300);
+    memo.remember('t2', 'connectors', 'a', 'other');
+    await clock.advance(100);
+    expect(memo.expiresInMs('t1', 'connectors')).toBe(200);
+    await clock.advance(500);
+    expect(memo.expiresInMs('t1', 'connectors')).toBe(0);
+    expect(memo.latest('t1', 'connectors')).toBe('first');
+    memo.remember('t1', 'connectors', 'b', 'second');
+    expect(memo.latest('t1', 'connectors')).toBe('second');
+    expect(memo.expiresInMs('t1', 'connectors')).toBe(1000);
+  });
+
+  it('through() remembers what it loaded, and loads again once it expired', async () => {
+    const clock = new FakeClock();
+    const memo = new CloudflareMemo(clock, 1000);
+    let loads = 0;
+    const load = () => Promise.resolve(++loads);
+    await memo.through('t1', 'account', 'f', load);
+    expect(memo.recall('t1', 'account', 'f')).toBe(1);
+    await clock.advance(1000);
+    expect(await memo.through('t1', 'account', 'f', load)).toBe(2);
+  });
 });

@@ -26,8 +26,8 @@ const input = (over: Partial<PickupInput>): PickupInput => ({
 
 describe('remoteLiveness', () => {
   it('serves every rule once the lowest connector runs the pushed version or a later one', () => {
-    expect(remoteLiveness(input({})).notLive).toEqual(new Set());
-    expect(remoteLiveness(input({ connectors: connectors(2, 8) })).notLive).toEqual(new Set());
+    expect(remoteLiveness(input({}))).toEqual({ notLive: new Set(), notLiveMessage: '' });
+    expect(remoteLiveness(input({ connectors: connectors(2, 8) }))).toEqual({ notLive: new Set(), notLiveMessage: '' });
   });
 
   it('holds the rules not Active before while the connectors run an older version, and says which', () => {
@@ -94,5 +94,11 @@ describe('connectorsStatus', () => {
       versions: ['2025.1.0'],
     });
     expect(connectorsStatus(connectors(0, undefined), 'cloudflare')).toEqual({ count: 0, colos: [], versions: [] });
+    // No key at all rather than one set to undefined: status is compared field by field before it is written.
+    expect(Object.keys(connectorsStatus(connectors(0, undefined), 'cloudflare'))).toEqual([
+      'count',
+      'colos',
+      'versions',
+    ]);
   });
 });

@@ -36,18 +36,26 @@ export function remoteLiveness(input: PickupInput): Liveness {
       notLiveMessage: `no cloudflared connector is connected to the tunnel${why}`,
     };
   }
-  if (!behind(connectors, pushedVersion)) return { notLive: new Set(), notLiveMessage: '' };
+  const late = lag(connectors, pushedVersion);
+  if (!late) return { notLive: new Set(), notLiveMessage: '' };
   return {
     notLive: new Set(input.rules.filter((rule) => !input.previouslyLive.has(rule))),
     notLiveMessage:
-      `cloudflared has not picked up configuration version ${pushedVersion ?? ''} yet ` +
-      `(its connectors report version ${connectors.configVersion ?? ''})`,
+      `cloudflared has not picked up configuration version ${late.pushed} yet ` +
+      `(its connectors report version ${late.running})`,
   };
 }
 
-function behind(connectors: TunnelConnectors, pushedVersion: number | undefined): boolean {
+/**
+ * The versions when the connectors run an older configuration than the one pushed; undefined when they do not,
+ * or it cannot be told (none pushed, or none reported: a connector list without versions has no connector).
+ */
+function lag(
+  connectors: TunnelConnectors,
+  pushed: number | undefined,
+): { running: number; pushed: number } | undefined {
   const running = connectors.configVersion;
-  return connectors.count > 0 && pushedVersion !== undefined && running !== undefined && running < pushedVersion;
+  return pushed !== undefined && running !== undefined && running < pushed ? { running, pushed } : undefined;
 }
 
 /**
@@ -59,7 +67,7 @@ export function connectorsSettling(
   readyReplicas: number,
   pushedVersion: number | undefined,
 ): boolean {
-  return connectors.count !== readyReplicas || behind(connectors, pushedVersion);
+  return connectors.count !== readyReplicas || lag(connectors, pushedVersion) !== undefined;
 }
 
 /** How soon to look again while connectors settle: 1 s, doubling up to 60 s. */

@@ -68,6 +68,13 @@ describe('desiredState', () => {
     expect(after.remoteConfig).not.toEqual(before.remoteConfig);
   });
 
+  it('cloudflare mode: new tunnel credentials change the hash (the pods must restart with the new token)', () => {
+    const tunnel = sampleTunnel({ configSource: 'cloudflare' });
+    const before = desiredState(input({ tunnel })).configHash;
+    const other = { ...credentials, tunnelSecret: Buffer.alloc(32, 2).toString('base64') };
+    expect(desiredState(input({ tunnel, credentials: other })).configHash).not.toBe(before);
+  });
+
   it('mode switch local → cloudflare changes the hash (the pods must restart with the token)', () => {
     const local = desiredState(input({ tunnel: localTunnel() })).configHash;
     const remote = desiredState(input({ tunnel: sampleTunnel({ configSource: 'cloudflare' }) })).configHash;

@@ -41,4 +41,15 @@ describe('dnsCondition', () => {
       message: 'not in place yet: a.example.com (zone x missing)',
     });
   });
+
+  it('names three hostnames in full, and counts only beyond that', () => {
+    const three = problems([
+      ['c.example.com', 'Conflict', 'x'],
+      ['a.example.com', 'Conflict', 'x'],
+      ['b.example.com', 'Conflict', 'x'],
+    ]);
+    expect(dnsCondition(three, 3).message).toBe(
+      'records not owned by this tunnel hold a.example.com, b.example.com, c.example.com: see status.routes',
+    );
+  });
 });

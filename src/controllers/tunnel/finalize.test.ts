@@ -11,7 +11,11 @@ import { ACCOUNT_ID, sampleTunnel, TUNNEL_ID } from '../../render/testing/fixtur
 import { encodeTunnelToken } from '../../render/index.js';
 import { ResourceClient } from '../../runtime/kube-client.js';
 import { FakeKube } from '../../runtime/testing/fake-kube.js';
-import { cleanUp } from './finalize.js';
+import { cleanUp, deletingCondition, deletingWhat, deletionBlocked } from './finalize.js';
+import { apiError, FakeCloudflare } from '../../cloudflare/testing/fake-cloudflare.js';
+import { objectNames } from '../../render/index.js';
+import { resourcePath } from '../../runtime/kube-client.js';
+import { DEPLOYMENT } from '../shared/resources.js';
 import { recordOwner } from './dns-step.js';
 import { Report, StepFailure } from './report.js';
 import type { IdentifiedTunnel, RecordedTunnel } from './tunnel-identity.js';
@@ -197,5 +201,175 @@ describe('cleanUp after a crash left a pending tunnel secret', () => {
     await clean(cloudflare.gateway, [pending]);
     expect(cloudflare.calls.filter((c) => c.startsWith('deleteTunnel'))).toEqual([]);
     expect(cloudflare.live.deletedAt).toBeUndefined();
+  });
+});
+
+/** cleanUp against the in-memory Cloudflare, with the Kubernetes requests it made. */
+function cleanupHarness(found: RecordedTunnel[], spec: Parameters<typeof sampleTunnel>[0] = {}) {
+  const cloudflare = new FakeCloudflare();
+  const kube = new FakeKube();
+  const subject = sampleTunnel(spec);
+  const report = new Report();
+  const run = () =>
+    cleanUp({
+      client: new ResourceClient(kube),
+      gateway: cloudflare,
+      ownerId: OWNER_ID,
+      tunnel: subject,
+      namespace: 'shop',
+      found,
+      report,
+    });
+  return { cloudflare, kube, subject, report, run };
+}
+
+describe('cleanUp: what it removes and says', () => {
+  it('never reached Cloudflare: deletes the Deployment only, and calls Cloudflare not at all', async () => {
+    const { cloudflare, kube, run, report } = cleanupHarness([]);
+    await run();
+    expect(kube.requests.map((r) => `${r.method} ${r.path}`)).toEqual([
+      `DELETE ${resourcePath(DEPLOYMENT, 'shop', objectNames(tunnel).deployment)}`,
+    ]);
+    expect(cloudflare.calls).toEqual([]);
+    expect(report.events).toEqual([]);
+  });
+
+  it('stops cloudflared before it touches Cloudflare', async () => {
+    const h = cleanupHarness([created()]);
+    h.cloudflare.addZone({ id: 'z1', name: 'example.com', accountId: ACCOUNT_ID });
+    h.cloudflare.addTunnel({ id: TUNNEL_ID, accountTag: ACCOUNT_ID, name: 'shop-web' }, PENDING_SECRET);
+    const order: string[] = [];
+    const request = h.kube.request.bind(h.kube);
+    h.kube.request = (req) => {
+      order.push(`kube ${req.method}`);
+      return request(req);
+    };
+    h.cloudflare.onCall('findZoneByName', () => order.push('cloudflare'));
+    await h.run();
+    expect(order.slice(0, 2)).toEqual(['kube DELETE', 'cloudflare']);
+  });
+
+  it('looks for records in the zones of the spec and of status, once per zone and account', async () => {
+    const subject = sampleTunnel({ cloudflare: { ...sampleTunnel().spec.cloudflare, zones: ['example.com'] } });
+    const h = cleanupHarness([created(), { ...created(), tunnelId: 'other' }], subject.spec);
+    h.subject.status = {
+      zones: [
+        { name: 'example.org', id: 'z2' },
+        { name: 'example.com', id: 'z1' },
+      ],
+    };
+    const com = h.cloudflare.addZone({ id: 'z1', name: 'example.com', accountId: ACCOUNT_ID });
+    const org = h.cloudflare.addZone({ id: 'z2', name: 'example.org', accountId: ACCOUNT_ID });
+    h.cloudflare.addRecord(com.id, { name: 'a.example.com', content: 'x', comment: ourComment });
+    h.cloudflare.addRecord(org.id, { name: 'b.example.org', content: 'x', comment: ourComment });
+    h.cloudflare.addRecord(org.id, { name: 'c.example.org', content: 'x', comment: 'theirs' });
+    await h.run();
+    expect(h.cloudflare.calls.filter((c) => c.startsWith('findZoneByName'))).toEqual([
+      `findZoneByName example.com ${ACCOUNT_ID}`,
+      `findZoneByName example.org ${ACCOUNT_ID}`,
+    ]);
+    expect([...h.cloudflare.records.values()].flat().map((r) => r.name)).toEqual(['c.example.org']);
+    expect(h.report.events[0]).toEqual(
+      expect.objectContaining({
+        type: 'Normal',
+        reason: 'DNSRecordsDeleted',
+        action: 'Delete',
+        note: 'deleted 2 DNS record(s)',
+      }),
+    );
+  });
+
+  it('reports each tunnel it deleted or found gone, and one it leaves in place', async () => {
+    const h = cleanupHarness([
+      created(),
+      { kind: 'tunnel', accountId: ACCOUNT_ID, tunnelId: 'gone', created: true },
+      { kind: 'tunnel', accountId: ACCOUNT_ID, tunnelId: 'adopted', created: false },
+    ]);
+    h.cloudflare.addTunnel({ id: TUNNEL_ID, accountTag: ACCOUNT_ID, name: 'shop-web' }, PENDING_SECRET);
+    await h.run();
+    expect(h.report.events.map((e) => [e.reason, e.action, e.note])).toEqual([
+      ['TunnelDeleted', 'Delete', `tunnel ${TUNNEL_ID} in account ${ACCOUNT_ID} deleted`],
+      ['TunnelDeleted', 'Delete', `tunnel gone in account ${ACCOUNT_ID} was already gone`],
+      ['TunnelReleased', 'Delete', 'tunnel adopted was adopted: left in place'],
+    ]);
+    // Only the created ones are read back.
+    expect(h.cloudflare.calls.filter((c) => c.startsWith('getTunnel '))).toEqual([
+      `getTunnel ${ACCOUNT_ID} ${TUNNEL_ID}`,
+      `getTunnel ${ACCOUNT_ID} gone`,
+    ]);
+  });
+
+  it('deletes a tunnel on record twice (Secret and status) once', async () => {
+    const h = cleanupHarness([created(), created()]);
+    h.cloudflare.addTunnel({ id: TUNNEL_ID, accountTag: ACCOUNT_ID, name: 'shop-web' }, PENDING_SECRET);
+    await h.run();
+    expect(h.cloudflare.calls.filter((c) => c.startsWith('deleteTunnel'))).toHaveLength(1);
+  });
+
+  it('a pending create whose tunnel never came: nothing to delete, and it finishes', async () => {
+    const h = cleanupHarness([{ kind: 'pending', accountId: ACCOUNT_ID, name: 'shop-web', secret: PENDING_SECRET }]);
+    await h.run();
+    expect(h.cloudflare.calls.filter((c) => /^(getTunnelToken|deleteTunnel)/.test(c))).toEqual([]);
+    expect(h.report.ready).toBeUndefined();
+  });
+
+  it('records it could not delete fail the pass, naming one', async () => {
+    const h = cleanupHarness([created()]);
+    h.cloudflare.addZone({ id: 'z1', name: 'example.com', accountId: ACCOUNT_ID });
+    h.cloudflare.addRecord('z1', { name: 'web.example.com', content: 'x', comment: ourComment });
+    h.cloudflare.addRecord('z1', { name: 'api.example.com', content: 'x', comment: ourComment });
+    h.cloudflare.dnsFault = () => ({ error: apiError('transient', 'dns.records.batch'), applied: false });
+    await expect(h.run()).rejects.toThrow(
+      /^could not delete 2 DNS record\(s\), e\.g\. (web|api)\.example\.com: DNS change refused: cloudflare dns\.records\.batch: transient/,
+    );
+    expect(h.cloudflare.calls.filter((c) => c.startsWith('deleteTunnel'))).toEqual([]);
+  });
+
+  it('what Cloudflare still shows after deleting is named, a few records at most, and kept for a retry', async () => {
+    const h = cleanupHarness([created()]);
+    h.cloudflare.addZone({ id: 'z1', name: 'example.com', accountId: ACCOUNT_ID });
+    h.cloudflare.addTunnel({ id: TUNNEL_ID, accountTag: ACCOUNT_ID, name: 'shop-web' }, PENDING_SECRET);
+    for (const name of ['a', 'b', 'c', 'd']) {
+      h.cloudflare.addRecord('z1', { name: `${name}.example.com`, content: 'x', comment: ourComment });
+    }
+    // The batch and the tunnel delete are answered as done without taking effect: a second look finds both.
+    const applyDnsBatch = h.cloudflare.applyDnsBatch.bind(h.cloudflare);
+    h.cloudflare.applyDnsBatch = (zone, batch) =>
+      applyDnsBatch(zone, { ...batch, deletes: [] }).then((r) => ({ ...r, removed: batch.deletes.map((d) => d.id) }));
+    h.cloudflare.deleteTunnel = () => Promise.resolve('deleted');
+    const failure = await h.run().catch((err: unknown) => err);
+    expect(failure).toMatchObject({ name: 'StepFailure', retry: 'backoff' });
+    const message =
+      `Cloudflare still shows tunnel ${TUNNEL_ID} in account ${ACCOUNT_ID}; ` +
+      '4 DNS record(s) in zone example.com (a.example.com, b.example.com, c.example.com, …) after deleting: kept, retrying';
+    expect(h.report.ready).toEqual({ type: 'Ready', status: 'False', reason: Reason.DeletionIncomplete, message });
+    expect(h.report.events.at(-1)).toEqual(
+      expect.objectContaining({ type: 'Warning', reason: Reason.DeletionIncomplete, action: 'Delete', note: message }),
+    );
+  });
+});
+
+describe('deletion messages', () => {
+  it('says what is being removed', () => {
+    expect(deletingWhat([])).toBe('removing cloudflared (nothing was created on Cloudflare)');
+    expect(deletingWhat([created(), { kind: 'pending', accountId: OTHER_ACCOUNT, name: 'n', secret: 's' }])).toBe(
+      `removing DNS records, cloudflared and tunnel ${TUNNEL_ID} (created by this object) in account ${ACCOUNT_ID}, ` +
+        `the tunnel "n" being created in account ${OTHER_ACCOUNT}`,
+    );
+    expect(deletingCondition('x')).toEqual({ type: 'Ready', status: 'False', reason: Reason.Deleting, message: 'x' });
+  });
+
+  it('a blocked deletion sets Ready and warns', () => {
+    const report = new Report();
+    deletionBlocked(report, 'no credentials');
+    expect(report.ready).toEqual({
+      type: 'Ready',
+      status: 'False',
+      reason: Reason.DeletionBlocked,
+      message: 'no credentials',
+    });
+    expect(report.events).toEqual([
+      { type: 'Warning', reason: Reason.DeletionBlocked, action: 'Delete', note: 'no credentials' },
+    ]);
   });
 });

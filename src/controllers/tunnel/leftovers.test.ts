@@ -45,6 +45,15 @@ describe('leftovers (deletion paths)', () => {
       { tunnelId: 't-2', accountId: A, created: false },
       [{ kind: 'tunnel', accountId: A, tunnelId: 't-1', created: true }],
     ],
+    [
+      'status names another tunnel this object created than the Secret’s: both',
+      { state: 'ready', credentials, created: true },
+      { tunnelId: 't-2', accountId: A, created: true },
+      [
+        { kind: 'tunnel', accountId: A, tunnelId: 't-1', created: true },
+        { kind: 'tunnel', accountId: A, tunnelId: 't-2', created: true },
+      ],
+    ],
     ['never reached Cloudflare: nothing to remove (not blocked by missing credentials)', { state: 'none' }, {}, []],
   ] as const)('%s', (_name, stored, status, expected) => {
     expect(leftovers(stored, status)).toEqual(expected);

@@ -64,7 +64,12 @@ describe('syncNetworkPolicy', () => {
     const first = await sync(kube, desired);
     expect(first.conditions).toEqual([expect.objectContaining({ status: 'False', reason: 'OriginNotSelectable' })]);
     expect(first.events).toEqual([
-      expect.objectContaining({ type: 'Warning', reason: 'OriginNotSelectable', note: first.conditions[0]?.message }),
+      expect.objectContaining({
+        type: 'Warning',
+        reason: 'OriginNotSelectable',
+        action: 'ApplyNetworkPolicy',
+        note: first.conditions[0]?.message,
+      }),
     ]);
     const again = await sync(kube, desired, [asCondition(first.conditions[0]!)]);
     expect(again.events).toEqual([]);
@@ -86,6 +91,22 @@ describe('networkPolicyCondition', () => {
         'where NetworkPolicies are enforced cloudflared cannot reach them; allow them with a NetworkPolicy of your ' +
         'own (policies add up) or set spec.cloudflared.networkPolicy.enabled to false',
     });
+  });
+
+  it('names exactly five gaps without counting', () => {
+    const gaps = Array.from({ length: 5 }, (_, i): UnselectableBackend => ({ ...db, source: `Service shop/s${i}` }));
+    const message = networkPolicyCondition('p', gaps).message ?? '';
+    expect(message).toContain('Service shop/s4 (no selector): where');
+    expect(message).not.toContain('more');
+  });
+
+  it('says what the policy does, or that it is off', () => {
+    expect(networkPolicyCondition('p', []).message).toBe(
+      "NetworkPolicy p lets cloudflared reach its routes' pods, cluster DNS and Cloudflare's edge only",
+    );
+    expect(networkPolicyCondition(undefined, []).message).toBe(
+      "spec.cloudflared.networkPolicy.enabled is false: cloudflared's egress is not restricted",
+    );
   });
 
   it('names five gaps and counts the rest', () => {
@@ -112,6 +133,11 @@ describe('isNewGap', () => {
     ['the same gap reported', [asCondition(gap)], false],
     ['another gap reported', [asCondition(other)], true],
     ['True before', [asCondition(networkPolicyCondition('p', []))], true],
+    [
+      'the same gap among other conditions',
+      [{ type: 'Ready', status: 'False', reason: 'NotReady', message: 'x', lastTransitionTime: '' }, asCondition(gap)],
+      false,
+    ],
   ])('%s: %s', (_name, previous, warn) => {
     expect(isNewGap(previous, gap)).toBe(warn);
   });

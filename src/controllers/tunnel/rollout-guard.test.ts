@@ -32,6 +32,39 @@ describe('holdForRollout', () => {
       'new',
       false,
     ],
+    [
+      'progressing, among other conditions',
+      deployment('old', {
+        ...rolling,
+        conditions: [
+          { type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' },
+          { type: 'Progressing', status: 'True', reason: 'ReplicaSetUpdated' },
+        ],
+      }),
+      'new',
+      true,
+    ],
+    [
+      'another condition False is no stuck rollout',
+      deployment('old', {
+        ...rolling,
+        conditions: [{ type: 'Available', status: 'False', reason: 'MinimumReplicasUnavailable' }],
+      }),
+      'new',
+      true,
+    ],
+    [
+      'stuck, with other conditions beside',
+      deployment('old', {
+        ...rolling,
+        conditions: [
+          { type: 'Available', status: 'True', reason: 'MinimumReplicasAvailable' },
+          { type: 'Progressing', status: 'False', reason: 'ProgressDeadlineExceeded' },
+        ],
+      }),
+      'new',
+      false,
+    ],
   ])('%s → hold %s', (_label, live, hash, expected) => {
     expect(holdForRollout(live, 2, hash)).toBe(expected);
   });

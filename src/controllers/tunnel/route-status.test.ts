@@ -1,7 +1,14 @@
 import type { RouteStatus } from '../../api/types.js';
 import type { TunnelRouteEntry } from '../../routes/route-table.js';
 import type { RouteClaim, RouteSource, TunnelRef } from '../../routes/types.js';
-import { routeStatuses, ruleKey, serviceNotices, type RouteOutcomes } from './route-status.js';
+import {
+  renderRoute,
+  routeStatuses,
+  ruleKey,
+  serviceNotices,
+  tunnelLabel,
+  type RouteOutcomes,
+} from './route-status.js';
 
 const WEB: TunnelRef = { kind: 'Tunnel', namespace: 'shop', name: 'web' };
 const EDGE: TunnelRef = { kind: 'ClusterTunnel', name: 'edge' };
@@ -168,5 +175,58 @@ describe('serviceNotices', () => {
     const before = [status('Service shop/a', 'a.example.com', 'Conflict', 'held by x')];
     const after = [status('Service shop/a', 'a.example.com', 'Conflict', 'held by y')];
     expect(serviceNotices(WEB, before, after)).toHaveLength(1);
+  });
+});
+
+describe('renderRoute and tunnelLabel', () => {
+  it('carries the path and origin options only when the claim has them', () => {
+    const plain = renderRoute(claim('a.example.com', 'a'));
+    expect(plain).toEqual({
+      hostname: 'a.example.com',
+      service: 'http://a.shop.svc.cluster.local:80',
+      source: 'Service shop/a',
+    });
+    const full = renderRoute(claim('a.example.com', 'a', { path: '/api', originRequest: { noTLSVerify: true } }));
+    expect(full).toMatchObject({ path: '/api', originRequest: { noTLSVerify: true } });
+  });
+
+  it('names a Tunnel with its namespace and a ClusterTunnel without', () => {
+    expect(tunnelLabel(WEB)).toBe('Tunnel shop/web');
+    expect(tunnelLabel(EDGE)).toBe('ClusterTunnel edge');
+    expect(tunnelLabel({ kind: 'Tunnel', name: 'bare' })).toBe('Tunnel /bare');
+  });
+});
+
+describe('routeStatuses: messages and order', () => {
+  it('says a served route with its record in place so', () => {
+    const [status] = routeStatuses([{ kind: 'served', claim: claim('a.example.com', 'a') }], none);
+    expect(status).toEqual({
+      hostname: 'a.example.com',
+      service: 'http://a.shop.svc.cluster.local:80',
+      source: 'Service shop/a',
+      state: 'Active',
+      message: 'served; DNS record in place',
+    });
+  });
+
+  it('sorts by hostname first, then path, then source, whatever order they come in', () => {
+    const entries: TunnelRouteEntry[] = [
+      { kind: 'served', claim: claim('b.example.com', 'a') },
+      { kind: 'served', claim: claim('a.example.com', 'z', { path: '/b' }) },
+      { kind: 'served', claim: claim('a.example.com', 'y', { path: '/a' }) },
+      { kind: 'served', claim: claim('a.example.com', 'x', { path: '/a' }) },
+      { kind: 'served', claim: claim('a.example.com', 'w', { path: '/a' }) },
+    ];
+    const order = (list: TunnelRouteEntry[]) =>
+      routeStatuses(list, none).map((r) => `${r.hostname}${r.path ?? ''} ${r.source}`);
+    const expected = [
+      'a.example.com/a Service shop/w',
+      'a.example.com/a Service shop/x',
+      'a.example.com/a Service shop/y',
+      'a.example.com/b Service shop/z',
+      'b.example.com Service shop/a',
+    ];
+    expect(order(entries)).toEqual(expected);
+    expect(order([...entries].reverse())).toEqual(expected);
   });
 });

@@ -27,6 +27,10 @@ const cache = cacheOf(
         tunnel('Tunnel', 'a', 'team', 'cf'),
         tunnel('Tunnel', 'c', 'team', 'other'),
         tunnel('Tunnel', 'd', 'elsewhere', 'cf'),
+        // Objects without (a whole) spec: never a match, never a crash.
+        { kind: 'Tunnel', metadata: { name: 'e', namespace: 'team' } },
+        { kind: 'Tunnel', metadata: { name: 'f', namespace: 'team' }, spec: {} } as KubernetesObject,
+        { kind: 'Tunnel', metadata: { name: 'g', namespace: 'team' }, spec: { cloudflare: {} } } as KubernetesObject,
       ],
     ],
     [

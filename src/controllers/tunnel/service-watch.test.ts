@@ -51,6 +51,21 @@ describe('tunnelsForService', () => {
     expect(tunnelsForService(CLUSTER_TUNNEL)(svc, cache)).toEqual(['edge']);
   });
 
+  it('maps a Service stripped of its annotations to the tunnels that served its hostnames, and to their rivals', () => {
+    const cache = cacheOf([
+      tunnel('Tunnel', 'old', [route('web.example.com', 'Service shop/web')]),
+      tunnel('Tunnel', 'rival', [route('web.example.com', 'Service shop/other')]),
+      tunnel('Tunnel', 'unrelated', [route('else.example.com', 'Service shop/else')]),
+    ]);
+    expect(tunnelsForService(TUNNEL)(service({}), cache)).toEqual(['shop/old', 'shop/rival']);
+  });
+
+  it('an invalid route (no hostname) of another Service is no reason to map a Service without hostnames', () => {
+    const invalid: RouteStatus = { hostname: '', service: '', source: 'Service shop/broken', state: 'Invalid' };
+    const cache = cacheOf([tunnel('Tunnel', 'a', [invalid])]);
+    expect(tunnelsForService(TUNNEL)(service({}, 'plain'), cache)).toEqual([]);
+  });
+
   it('maps a cluster-tunnel annotation only for the ClusterTunnel controller', () => {
     const svc = service({ 'cloudflare-operator.io/cluster-tunnel': 'missing' }, 'lone');
     expect(tunnelsForService(CLUSTER_TUNNEL)(svc, cache)).toEqual(['missing']);
@@ -68,6 +83,23 @@ describe('tunnelsSharingHostnames', () => {
     ]);
     expect(tunnelsSharingHostnames(TUNNEL)(gone, cache)).toEqual(['shop/b']);
     expect(tunnelsSharingHostnames(CLUSTER_TUNNEL)(gone, cache)).toEqual([]);
+  });
+
+  it('returns the tunnels sorted', () => {
+    const changed = tunnel('Tunnel', 'm', [route('shared.example.com', 'Service shop/m')]);
+    const cache = cacheOf([
+      tunnel('Tunnel', 'z', [route('shared.example.com', 'Service shop/z')]),
+      tunnel('Tunnel', 'a', [route('shared.example.com', 'Service shop/a')]),
+      changed,
+    ]);
+    expect(tunnelsSharingHostnames(TUNNEL)(changed, cache)).toEqual(['shop/a', 'shop/z']);
+  });
+
+  it('invalid routes (no hostname) share nothing', () => {
+    const invalid = (source: string): RouteStatus => ({ hostname: '', service: '', source, state: 'Invalid' });
+    const changed = tunnel('Tunnel', 'm', [invalid('Service shop/m')]);
+    const cache = cacheOf([tunnel('Tunnel', 'b', [invalid('Service shop/b')]), changed]);
+    expect(tunnelsSharingHostnames(TUNNEL)(changed, cache)).toEqual([]);
   });
 
   it('maps nothing for a tunnel without routes', () => {

@@ -32,6 +32,7 @@ export function tunnelsForService(primary: ResourceType): KeyMapper {
     const source = `Service ${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`;
     const hostnames = new Set(explicitHostnames(service));
     const tunnels = allTunnels(cache);
+    // Its own routes' hostnames (an invalid route's is ''), so every tunnel that lists one of its routes matches.
     for (const tunnel of tunnels) {
       for (const route of tunnel.status?.routes ?? []) if (route.source === source) hostnames.add(route.hostname);
     }
@@ -43,7 +44,7 @@ export function tunnelsForService(primary: ResourceType): KeyMapper {
     for (const tunnel of tunnels) {
       if (tunnel.kind !== primary.kind) continue;
       const routes = tunnel.status?.routes ?? [];
-      if (routes.some((r) => r.source === source || hostnames.has(r.hostname))) keys.add(objectKey(tunnel));
+      if (routes.some((r) => hostnames.has(r.hostname))) keys.add(objectKey(tunnel));
     }
     return [...keys].sort();
   };
@@ -56,7 +57,6 @@ export function tunnelsForService(primary: ResourceType): KeyMapper {
 export function tunnelsSharingHostnames(primary: ResourceType): KeyMapper {
   return (changed: KubernetesObject, cache: CacheReader): string[] => {
     const mine = new Set(((changed as TunnelLike).status?.routes ?? []).map((r) => r.hostname).filter((h) => h));
-    if (mine.size === 0) return [];
     const self = `${changed.kind ?? ''} ${objectKey(changed)}`;
     return allTunnels(cache)
       .filter((t) => t.kind === primary.kind && `${t.kind} ${objectKey(t)}` !== self)

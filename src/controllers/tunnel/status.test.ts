@@ -61,4 +61,26 @@ describe('nextStatus', () => {
     ]);
     expect(status.conditions?.[0]).toMatchObject({ status: 'True', reason: 'Reconciled' });
   });
+
+  it('puts a condition type it does not know after the known ones', () => {
+    const r = report();
+    r.set(ok('Zeta', 'Fine'));
+    r.set(ok('Alpha', 'Fine'));
+    const types = nextStatus(undefined, r, 1, 0).conditions?.map((c) => c.type);
+    expect(types?.slice(0, 6)).toEqual([
+      'Ready',
+      'CredentialsValid',
+      'TunnelReady',
+      'ConfigReady',
+      'DNSReady',
+      'DeploymentReady',
+    ]);
+    expect(types?.slice(6).sort()).toEqual(['Alpha', 'Zeta']);
+  });
+
+  it('without a generation, leaves observedGeneration out rather than unset', () => {
+    const status = nextStatus({ observedGeneration: 4 }, report(), undefined, 0);
+    expect(status.observedGeneration).toBe(4);
+    expect(Object.keys(nextStatus(undefined, report(), undefined, 0))).not.toContain('observedGeneration');
+  });
 });

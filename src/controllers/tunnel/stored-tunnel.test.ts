@@ -1,7 +1,14 @@
 import type { V1Secret } from '@kubernetes/client-node';
 import { TUNNEL_ID_ANNOTATION } from '../../api/constants.js';
 import { CTX, sampleTunnel } from '../../render/testing/fixtures.js';
-import { readStoredTunnel, storedTunnelSecret, TUNNEL_CREATED_ANNOTATION, type StoredTunnel } from './stored-tunnel.js';
+import {
+  PENDING_KEY,
+  PENDING_TUNNEL_ANNOTATION,
+  readStoredTunnel,
+  storedTunnelSecret,
+  TUNNEL_CREATED_ANNOTATION,
+  type StoredTunnel,
+} from './stored-tunnel.js';
 
 const credentials = {
   accountTag: '0123456789abcdef0123456789abcdef',
@@ -40,6 +47,14 @@ describe('the credentials Secret as the tunnel’s memory', () => {
     ['an empty Secret', { metadata: { name: 'x' } }],
     ['garbage in credentials.json', { data: { 'credentials.json': Buffer.from('{not json').toString('base64') } }],
     ['a token that is not a tunnel token', { data: { token: Buffer.from('abc').toString('base64') } }],
+    ['JSON null in credentials.json', { data: { 'credentials.json': Buffer.from('null').toString('base64') } }],
+    [
+      'JSON null as the pending tunnel',
+      {
+        metadata: { annotations: { [PENDING_TUNNEL_ANNOTATION]: 'shop-web' } },
+        data: { [PENDING_KEY]: Buffer.from('null').toString('base64') },
+      },
+    ],
   ] as [string, V1Secret | undefined][])('%s reads as nothing stored', (_name, secret) => {
     expect(readStoredTunnel(secret)).toEqual({ state: 'none' });
   });

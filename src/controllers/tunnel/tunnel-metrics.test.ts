@@ -44,4 +44,20 @@ describe('TunnelMetrics', () => {
     metrics.forget('Tunnel', 'shop', 'web');
     expect(await samples(registry)).toEqual([]);
   });
+
+  it('reads Ready from the Ready condition wherever it is in the list', async () => {
+    const registry = new Registry();
+    const metrics = new TunnelMetrics(registry);
+    const condition = (type: string, status: 'True' | 'False') => ({
+      type,
+      status,
+      reason: 'R',
+      message: '',
+      lastTransitionTime: '',
+    });
+    metrics.observe(tunnel, { conditions: [condition('TunnelReady', 'True'), condition('Ready', 'False')] });
+    expect(await samples(registry)).toContain(
+      'cloudflare_operator_tunnel_ready{kind="Tunnel",namespace="shop",name="web"} 0',
+    );
+  });
 });

@@ -128,6 +128,37 @@ describe('ZoneRecordCache', () => {
   });
 });
 
+describe('ZoneRecordCache: lists and writes that overlap', () => {
+  it('a caller after an older list ends still joins the newer list in flight', async () => {
+    const cache = new ZoneRecordCache(new FakeClock(), TTL);
+    const older = heldLoad();
+    const first = cache.list('z', older.load);
+    cache.applied('z', { written: [], removed: [] }); // a write: the next caller cannot join the older list
+    const newer = heldLoad();
+    const second = cache.list('z', newer.load);
+    older.answer([record('a')]);
+    await first;
+    const third = cache.list('z', newer.load); // joins the newer list, which is still in flight
+    newer.answer([record('b')]);
+    expect(ids(await second)).toEqual(['b']);
+    expect(ids(await third)).toEqual(['b']);
+    expect(newer.calls()).toBe(1);
+  });
+
+  it('a write and a forget while a list is in flight both count: the list is not kept', async () => {
+    const cache = new ZoneRecordCache(new FakeClock(), TTL);
+    const held = heldLoad();
+    const listing = cache.list('z', held.load);
+    cache.applied('z', { written: [], removed: [] });
+    cache.forget('z');
+    held.answer([record('a')]);
+    await listing;
+    const again = zoneLoader([record('b')]);
+    expect(ids(await cache.list('z', again.load))).toEqual(['b']);
+    expect(again.calls()).toBe(1);
+  });
+});
+
 describe('cachedZoneRecords', () => {
   const ZONE = { id: 'z', plan: 'free' as const };
   const ok = (written: DnsRecord[], removed: string[] = []): BatchResult => ({
@@ -212,5 +243,48 @@ describe('cachedZoneRecords', () => {
     view.zoneInDoubt('z');
     await view.gateway.listDnsRecords('z');
     expect(calls).toEqual(['list z', 'list z']);
+  });
+
+  it('keeps each zone of a credential apart', async () => {
+    const { calls, view } = setup(() => Promise.resolve(ok([])));
+    await view.gateway.listDnsRecords('z');
+    await view.gateway.listDnsRecords('y');
+    await view.gateway.listDnsRecords('z');
+    expect(calls).toEqual(['list z', 'list y']);
+  });
+
+  it('a filter with every field unset is a zone-wide list, answered from the cache', async () => {
+    const { calls, view } = setup(() => Promise.resolve(ok([])));
+    await view.gateway.listDnsRecords('z');
+    await view.gateway.listDnsRecords('z', { name: undefined, commentStartsWith: undefined });
+    expect(calls).toEqual(['list z']);
+  });
+
+  it('keeps the copy when the answer holds every record the batch wrote', async () => {
+    const written = [record('n'), record('p'), record('q')];
+    const { calls, view } = setup(() => Promise.resolve(ok(written)));
+    await view.gateway.listDnsRecords('z');
+    const input = { ...record('n'), type: 'CNAME' as const, comment: 'c' };
+    await view.gateway.applyDnsBatch(ZONE, {
+      ...empty,
+      patches: [{ id: 'n' }],
+      puts: [{ ...input, id: 'p' }],
+      posts: [input],
+    });
+    expect(ids(await view.gateway.listDnsRecords('z'))).toEqual(['a', 'n', 'p', 'q']);
+    expect(calls).toEqual(['list z', 'batch']);
+  });
+
+  it('forgets the zone when fewer records come back than were patched, put and posted', async () => {
+    const { calls, view } = setup(() => Promise.resolve(ok([record('n')])));
+    await view.gateway.listDnsRecords('z');
+    const input = { ...record('n'), type: 'CNAME' as const, comment: 'c' };
+    await view.gateway.applyDnsBatch(ZONE, {
+      ...empty,
+      patches: [{ id: 'n' }, { id: 'm' }],
+      puts: [{ ...input, id: 'p' }],
+    });
+    await view.gateway.listDnsRecords('z');
+    expect(calls).toEqual(['list z', 'batch', 'list z']);
   });
 });

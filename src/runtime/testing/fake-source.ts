@@ -22,6 +22,8 @@ export class FakeSource implements ListWatchSource {
   watches: OpenWatch[] = [];
   /** When set, each watch fails at once with this error. */
   watchError: Error | undefined;
+  /** An aborted watch rejects (as a fetch-based source does), instead of resolving like client-node's. */
+  rejectOnAbort = false;
 
   /** How long each list takes, on the clock (an aborted signal ends it early, as with the real source). */
   listDelayMs = 0;
@@ -42,7 +44,7 @@ export class FakeSource implements ListWatchSource {
     this.attempts.push(this.clock.now());
     if (this.watchError) return Promise.reject(this.watchError);
     return new Promise((resolve, reject) => {
-      signal.addEventListener('abort', () => resolve());
+      signal.addEventListener('abort', () => (this.rejectOnAbort ? reject(new Error('aborted')) : resolve()));
       this.watches.push({ from, emit: onEvent, end: resolve, fail: reject });
     });
   }
