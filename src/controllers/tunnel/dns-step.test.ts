@@ -72,7 +72,7 @@ describe('syncDns', () => {
       'manual.example.com': {
         state: 'Conflict',
         message:
-          'the A record manual.example.com was not created by cloudflare-operator; delete it, or set spec.dns.adoptUnmanaged',
+          'the A record manual.example.com was not created by cloudflare-operator; delete it (spec.dns.adoptUnmanaged takes over a lone CNAME only): a CNAME cannot share its name',
       },
     });
     expect(outcome.waitingForSibling).toBe(true);
@@ -204,7 +204,7 @@ describe('syncDns: a batch with refused operations', () => {
     expect(outcome.problems.get('web.example.com')).toEqual({
       state: 'Conflict',
       message:
-        'the A record web.example.com was not created by cloudflare-operator; delete it, or set spec.dns.adoptUnmanaged',
+        'the A record web.example.com was not created by cloudflare-operator; delete it (spec.dns.adoptUnmanaged takes over a lone CNAME only): a CNAME cannot share its name',
     });
     expect(doubted).toEqual(['z1']);
   });

@@ -164,6 +164,7 @@ describe('applyObjects: local mode', () => {
     expect(liveness).toEqual({
       notLive: new Set([ruleKey(routes[1]!)]),
       notLiveMessage: 'waiting for the cloudflared rollout in progress to finish',
+      held: true,
     });
   });
 

@@ -48,7 +48,8 @@ describe('tunnel controller registration', () => {
 
   it('watches Services (in full, coalesced) and tunnels of both kinds for routes', () => {
     const deps = { operatorNamespace: CTX.operatorNamespace, clock: systemClock, verifyPeriodMs: 1 };
-    for (const registration of tunnelControllers(deps as unknown as TunnelReconcilerDeps)) {
+    const registrations = tunnelControllers(deps as unknown as TunnelReconcilerDeps);
+    for (const registration of registrations.filter((r) => r.name !== 'credentials-protection')) {
       const watches = (registration.watches ?? []).map((w) => ({
         kind: w.type.kind,
         cache: w.cache,
