@@ -26,6 +26,7 @@ export function createOperator(config: OperatorConfig): Manager {
   const manager = new Manager({ config });
   const gateways = new GatewayPool({
     baseURL: config.cloudflareApiBaseUrl,
+    timeoutMs: config.cloudflareTimeoutMs,
     instance: manager.identity,
     metrics: gatewayMetrics(manager.metrics.cloudflare),
   });

@@ -56,7 +56,12 @@ describe('helm template', () => {
     ]);
     expect(ofKind(docs, 'Secret')).toEqual([]);
     expect(ofKind(docs, 'ClusterTunnel')).toEqual([]);
-    expect(env(docs)).toMatchObject({ OWNER_ID: 'c1', CLUSTER_DOMAIN: 'cluster.local', COALESCE_WINDOW: '25ms' });
+    expect(env(docs)).toMatchObject({
+      OWNER_ID: 'c1',
+      CLUSTER_DOMAIN: 'cluster.local',
+      COALESCE_WINDOW: '25ms',
+      CLOUDFLARE_TIMEOUT: '30s',
+    });
   });
 
   it('NetworkPolicies: no update verb, as the operator only applies, reads, watches and deletes them', async () => {
@@ -182,10 +187,12 @@ describe('helm template', () => {
     );
   });
 
-  it('clusterDomain and coalesceWindow reach the operator', async () => {
-    expect(env(await renderChart('clusterDomain=corp.internal', 'coalesceWindow=0'))).toMatchObject({
+  it('clusterDomain, coalesceWindow and cloudflare.timeout reach the operator', async () => {
+    const rendered = await renderChart('clusterDomain=corp.internal', 'coalesceWindow=0', 'cloudflare.timeout=5s');
+    expect(env(rendered)).toMatchObject({
       CLUSTER_DOMAIN: 'corp.internal',
       COALESCE_WINDOW: '0',
+      CLOUDFLARE_TIMEOUT: '5s',
     });
   });
 });

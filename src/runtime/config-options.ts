@@ -30,6 +30,11 @@ export const OPTIONS = {
     default: 'https://api.cloudflare.com/client/v4',
     help: 'Cloudflare API base URL (https; plain http only for a loopback emulator)',
   },
+  'cloudflare-timeout': {
+    env: ['CLOUDFLARE_TIMEOUT'],
+    default: '30s',
+    help: 'how long one Cloudflare API call may take before it is abandoned and retried (1s-5m)',
+  },
   'cluster-domain': {
     env: ['CLUSTER_DOMAIN'],
     default: 'cluster.local',
@@ -45,7 +50,7 @@ export const OPTIONS = {
   'coalesce-window': {
     env: ['COALESCE_WINDOW'],
     default: '25ms',
-    help: 'changes to watches that ask for it are reconciled once they pause this long, at most max(5s, 20 × this) after the first (0 = off, ≤ 10s)',
+    help: 'changes to watches that ask for it are reconciled once they pause this long, at most max(5s, 200 × this) after the first (0 = off, ≤ 10s)',
   },
   'http-host': { env: ['HTTP_HOST'], default: '0.0.0.0', help: 'address of the /healthz, /readyz, /metrics server' },
   'http-port': { env: ['HTTP_PORT'], default: '8080', help: 'port of the /healthz, /readyz, /metrics server' },

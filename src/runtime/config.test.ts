@@ -31,6 +31,7 @@ describe('parseConfig', () => {
       podName: 'pod-from-hostname',
       ownerId: 'prod-eu-1',
       cloudflareApiBaseUrl: 'https://api.cloudflare.com/client/v4',
+      cloudflareTimeoutMs: 30_000,
       clusterDomain: 'cluster.local',
       logLevel: 'info',
       concurrency: 4,
@@ -111,6 +112,18 @@ describe('parseConfig', () => {
     expect(problemsOf([], { ...minimal, COALESCE_WINDOW: '1m' })).toEqual([
       '--coalesce-window / COALESCE_WINDOW: must be at most 10s',
     ]);
+  });
+
+  it('reads the Cloudflare call timeout: 30 s by default, 1 s to 5 min', () => {
+    expect(parseConfig([], minimal, host).cloudflareTimeoutMs).toBe(30_000);
+    expect(parseConfig(['--cloudflare-timeout=5s'], minimal, host).cloudflareTimeoutMs).toBe(5_000);
+    expect(parseConfig([], { ...minimal, CLOUDFLARE_TIMEOUT: '1s' }, host).cloudflareTimeoutMs).toBe(1_000);
+    expect(parseConfig([], { ...minimal, CLOUDFLARE_TIMEOUT: '5m' }, host).cloudflareTimeoutMs).toBe(300_000);
+    for (const tooShortOrLong of ['999ms', '5m1s']) {
+      expect(problemsOf([], { ...minimal, CLOUDFLARE_TIMEOUT: tooShortOrLong })).toEqual([
+        '--cloudflare-timeout / CLOUDFLARE_TIMEOUT: must be between 1s and 5m',
+      ]);
+    }
   });
 
   it('validates the owner ID format', () => {

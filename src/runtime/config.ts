@@ -41,6 +41,8 @@ export interface OperatorConfig {
   /** Cluster-unique ID written into the comment of every DNS record we own. */
   ownerId: string;
   cloudflareApiBaseUrl: string;
+  /** Limit of one Cloudflare API call; a call past it is abandoned (and retried by the gateway). */
+  cloudflareTimeoutMs: number;
   /** The cluster DNS domain of origin URLs. */
   clusterDomain: string;
   logLevel: LogLevel;
@@ -158,6 +160,7 @@ export function parseConfig(
     podName: r.optional('pod-name', text) || host.hostname,
     ownerId: r.get('owner-id', parseOwnerId, ''),
     cloudflareApiBaseUrl: r.get('cloudflare-api-base-url', parseBaseUrl, ''),
+    cloudflareTimeoutMs: r.get('cloudflare-timeout', parseDuration, 30_000),
     clusterDomain: r.get('cluster-domain', parseDnsName, 'cluster.local'),
     logLevel: r.get<LogLevel>(
       'log-level',
@@ -192,6 +195,10 @@ function validate(r: Reader, config: OperatorConfig): void {
     '--resync-period / RESYNC_PERIOD: must be 0 (off) or at least 10s',
   );
   r.check(config.coalesceWindowMs <= 10_000, '--coalesce-window / COALESCE_WINDOW: must be at most 10s');
+  r.check(
+    config.cloudflareTimeoutMs >= 1_000 && config.cloudflareTimeoutMs <= 300_000,
+    '--cloudflare-timeout / CLOUDFLARE_TIMEOUT: must be between 1s and 5m',
+  );
   r.check(config.shutdownTimeoutMs > 0, '--shutdown-timeout / SHUTDOWN_TIMEOUT: must be > 0');
   const le = config.leaderElection;
   if (le.enabled) {
