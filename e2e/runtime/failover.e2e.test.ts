@@ -3,14 +3,13 @@
 // over once the lease has expired and within one poll after that, finishes the burst exactly (every record and rule,
 // nothing more), and the emulator's call log — each call names its replica in the User-Agent — shows the old
 // leader's writes all before the new one's: never two writers.
-import type { V1ConfigMap, V1Lease } from '@kubernetes/client-node';
-import { parse } from 'yaml';
-import type { TunnelLike } from '../../src/api/types.js';
+import type { V1Lease } from '@kubernetes/client-node';
 import { userAgent } from '../../src/cloudflare/client.js';
-import { CONFIG_MAP, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
-import { startEmulator, type RunningEmulator, type StateSnapshot } from '../../test/cloudflare-emulator/index.js';
+import { SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
+import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { adminKubeConfig, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import { SimulatedCloudflared } from '../support/simulated-cloudflared.js';
+import { endStateDifferences } from '../services/end-state.js';
 import { SERVICE, serviceObject, writeRecords } from '../services/support.js';
 import { takeover, watchHistory, type WatchHistory } from './harness.js';
 import {
@@ -19,7 +18,6 @@ import {
   OperatorProcess,
   apiSecret,
   create,
-  getOptional,
   installCrds,
   remove,
   tunnelObject,
@@ -87,52 +85,16 @@ async function createServices(tunnel: TunnelName, names: string[]): Promise<void
   }
 }
 
-const ingressHosts = (config: unknown): string[] =>
-  ((config as { ingress?: { hostname?: string }[] } | null)?.ingress ?? []).flatMap((r) =>
-    r.hostname ? [r.hostname] : [],
-  );
-
-/** The hostnames of the tunnel's ingress rules: pushed to Cloudflare (`cloudflare`) or in its ConfigMap (`local`). */
-async function ruleHosts(name: TunnelName, tunnelId: string, state: StateSnapshot): Promise<string[]> {
-  if (name === 'pushed') return ingressHosts(state.tunnels.find((t) => t.id === tunnelId)?.config.config);
-  const configMap = await getOptional<V1ConfigMap>(CONFIG_MAP, ns.name, `${name}-cloudflared`);
-  return ingressHosts(parse(configMap?.data?.['config.yaml'] ?? '{}'));
-}
-
-/** What `have` lacks of `want` and holds beyond it, counting duplicates, shown short. */
-function compare(what: string, want: string[], have: string[]): string[] {
-  const extra = [...have];
-  const missing = want.filter((x) => {
-    const at = extra.indexOf(x);
-    if (at === -1) return true;
-    extra.splice(at, 1);
-    return false;
-  });
-  return [
-    ...(missing.length > 0 ? [`${missing.length} ${what} missing, e.g. ${missing[0]}`] : []),
-    ...(extra.length > 0 ? [`${extra.length} ${what} extra, e.g. ${extra[0]}`] : []),
-  ];
-}
-
 /** What differs from the exact end state: each tunnel's records, rules and Active routes, and nothing else. */
-async function differences(expected: Record<TunnelName, string[]>): Promise<string[]> {
-  const state = await emulator.control.state();
-  const problems: string[] = [];
-  const wantRecords: string[] = [];
-  for (const name of Object.keys(TUNNELS) as TunnelName[]) {
-    const tunnel = await getOptional<TunnelLike>(TUNNEL, ns.name, name);
-    const id = tunnel?.status?.tunnelId ?? '?';
-    const hosts = expected[name].map(hostOf);
-    wantRecords.push(...hosts.map((h) => `${h} CNAME ${id}.cfargotunnel.com`));
-    const active = (tunnel?.status?.routes ?? []).filter((r) => r.state === 'Active').map((r) => r.hostname);
-    problems.push(...compare(`${name} Active routes`, hosts, active));
-    problems.push(...compare(`${name} ingress rules`, hosts, await ruleHosts(name, id, state)));
-  }
-  const records = state.records.map((r) => `${r.name} ${r.type} ${r.content}`);
-  problems.push(...compare('DNS records', wantRecords, records));
-  const liveTunnels = state.tunnels.filter((t) => !t.deletedAt);
-  if (liveTunnels.length !== 2) problems.push(`${liveTunnels.length} tunnels in Cloudflare, not 2`);
-  return problems;
+function differences(expected: Record<TunnelName, string[]>): Promise<string[]> {
+  const tunnels = (Object.keys(TUNNELS) as TunnelName[]).map((name) => ({
+    type: TUNNEL,
+    namespace: ns.name,
+    name,
+    configSource: name === 'pushed' ? ('cloudflare' as const) : ('local' as const),
+    hostnames: expected[name].map(hostOf),
+  }));
+  return endStateDifferences(emulator, tunnels, opNs.name);
 }
 
 beforeAll(async () => {

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ControlClient } from '../../test/cloudflare-emulator/index.js';
-import { adminKubeConfig } from './cluster.js';
+import { adminKubeConfig, waitFor } from './cluster.js';
 import { describeLeaks, findLeaks, secretValuesOf } from './log-secrets.js';
 
 /** Secret value → where it came from. */
@@ -18,14 +18,17 @@ function remember(value: string, origin: string): void {
 }
 
 async function clusterSecrets(): Promise<void> {
-  const list = await adminKubeConfig()
-    .makeApiClient(CoreV1Api)
-    .listSecretForAllNamespaces()
-    .catch((err: unknown) => {
-      // E.g. the API server is down for a test's restart: scan with the values seen before.
-      process.stderr.write(`log scan: could not list the cluster's Secrets: ${(err as Error).message}\n`);
-      return { items: [] };
-    });
+  const core = adminKubeConfig().makeApiClient(CoreV1Api);
+  // The API server may be restarting for a test: wait for it, and only if it stays away scan with the values seen
+  // before.
+  const list = await waitFor(() => core.listSecretForAllNamespaces(), {
+    description: "the cluster's Secrets",
+    timeoutMs: 30_000,
+    intervalMs: 250,
+  }).catch((err: unknown) => {
+    process.stderr.write(`log scan: could not list the cluster's Secrets: ${(err as Error).message}\n`);
+    return { items: [] };
+  });
   for (const secret of list.items) {
     const decoded = Object.fromEntries(
       Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, 'base64').toString('utf8')]),

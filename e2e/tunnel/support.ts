@@ -26,6 +26,11 @@ export { installCrds };
 
 export type LogLine = Record<string, unknown> & { message?: string };
 
+/** Set by the e2e Jest environment (e2e/support/environment.mjs), which kills what a test file left running. */
+declare global {
+  var trackProcess: ((child: ChildProcess) => void) | undefined;
+}
+
 /** The operator, run as in production: `node src/main.ts` (through tsx) with flags from the environment. */
 export class OperatorProcess {
   readonly logs: LogLine[] = [];
@@ -62,6 +67,7 @@ export class OperatorProcess {
       ...env,
     };
     this.child = spawn(process.execPath, nodeArgs, { cwd: root, env: this.env, stdio: ['ignore', 'pipe', 'pipe'] });
+    globalThis.trackProcess?.(this.child);
     let buffered = '';
     this.child.stdout?.on('data', (chunk: Buffer) => {
       buffered += chunk.toString();
