@@ -114,8 +114,13 @@ export interface ListOptions {
 export class ResourceClient {
   constructor(readonly transport: KubeTransport) {}
 
-  async get<T extends KubernetesObject>(type: ResourceType, namespace: string | undefined, name: string): Promise<T> {
-    return (await this.transport.request({ method: 'GET', path: resourcePath(type, namespace, name) })) as T;
+  async get<T extends KubernetesObject>(
+    type: ResourceType,
+    namespace: string | undefined,
+    name: string,
+    signal?: AbortSignal,
+  ): Promise<T> {
+    return (await this.transport.request({ method: 'GET', path: resourcePath(type, namespace, name), signal })) as T;
   }
 
   async list<T extends KubernetesObject>(
@@ -141,6 +146,7 @@ export class ResourceClient {
     type: ResourceType,
     target: { namespace?: string; name: string; subresource?: 'status' },
     ops: readonly JsonPatchOp[],
+    signal?: AbortSignal,
   ): Promise<T> {
     const body = await this.transport.request({
       method: 'PATCH',
@@ -148,6 +154,7 @@ export class ResourceClient {
       query: { fieldManager: FIELD_MANAGER },
       body: ops,
       contentType: 'application/json-patch+json',
+      signal,
     });
     return body as T;
   }

@@ -69,6 +69,31 @@ describe('updateStatus', () => {
     expect(kube.get(PATH)?.status).toMatchObject({ note: 'written by someone else', tunnelId: 'abc' });
   });
 
+  it('starts no write once its signal is aborted, not even the retry after a conflict', async () => {
+    const { kube, client, object } = setup();
+    const reconcile = new AbortController();
+    kube.beforePatch = (path) => {
+      // Leadership is lost while the first patch is in flight, and someone else changed the object meanwhile.
+      reconcile.abort(new Error('leadership lost'));
+      const current = kube.get(path)!;
+      current.status = { note: 'written by someone else' };
+      kube.put(path, current);
+    };
+    await expect(updateStatus(client, TUNNEL, object, compute, reconcile.signal)).rejects.toThrow('leadership lost');
+    expect(kube.requests.map((r) => r.method)).toEqual(['PATCH']); // no re-read, no second patch
+    await expect(updateStatus(client, TUNNEL, object, compute, reconcile.signal)).rejects.toThrow('leadership lost');
+    expect(kube.requests).toHaveLength(1);
+  });
+
+  it('passes its signal to the requests it sends', async () => {
+    const { kube, object } = setup();
+    const signals: (AbortSignal | undefined)[] = [];
+    const client = new ResourceClient({ request: (req) => (signals.push(req.signal), kube.request(req)) });
+    const reconcile = new AbortController();
+    await updateStatus(client, TUNNEL, object, compute, reconcile.signal);
+    expect(signals).toEqual([reconcile.signal]);
+  });
+
   it('never edits the object it was given', async () => {
     const { client, object } = setup({ tunnelId: 'old' });
     const before = structuredClone(object);

@@ -19,15 +19,18 @@ export function statusPatch<S>(object: WithStatus<S>, status: S): JsonPatchOp[] 
 /**
  * Writes the status `compute` derives from the object (it gets a copy and may be called again with a fresher
  * copy after a conflict, so it must be pure: use the injected clock, not Date.now, for condition times).
+ * Once `signal` is aborted (the reconcile's: leadership lost, shutdown) no further read or write starts.
  */
 export function updateStatus<S, T extends WithStatus<S>>(
   client: ResourceClient,
   type: ResourceType,
   object: T,
   compute: (current: T) => S,
+  signal?: AbortSignal,
 ): Promise<WriteResult<T>> {
   return writeWithRetry(client, type, object, (current) => statusPatch(current, compute(current)), {
     subresource: 'status',
+    signal,
   });
 }
 

@@ -16,6 +16,11 @@ export interface WriteOptions {
   /** Treat a vanished object as success (removing a finalizer from a deleted object). */
   goneIsDone?: boolean;
   attempts?: number;
+  /**
+   * The reconcile's signal (leadership lost, shutdown): checked before every read and write and passed to the
+   * requests, so an aborted reconcile starts no write, not even the retry after a conflict.
+   */
+  signal?: AbortSignal;
 }
 
 export class ConflictRetriesExhaustedError extends Error {
@@ -38,15 +43,18 @@ export async function writeWithRetry<T extends KubernetesObject>(
   const target = { namespace: object.metadata?.namespace, name, subresource: options.subresource };
   const what = `${type.kind} ${target.namespace ?? ''}/${name}`;
   let current: T | undefined = object;
+  const { signal } = options;
   for (let attempt = 1; current; attempt++) {
     const ops = compute(structuredClone(current));
     if (!ops) return { changed: false, object: current };
-    const written = await patchOrConflict(() => client.jsonPatch<T>(type, target, ops), options);
+    signal?.throwIfAborted();
+    const written = await patchOrConflict(() => client.jsonPatch<T>(type, target, ops, signal), options);
     if (!(written instanceof Conflict)) {
       return written ? { changed: true, object: written } : { changed: false, object: undefined };
     }
     if (attempt >= attempts) throw new ConflictRetriesExhaustedError(what, { cause: written.error });
-    current = await readOrGone(() => client.get<T>(type, target.namespace, name), options);
+    signal?.throwIfAborted();
+    current = await readOrGone(() => client.get<T>(type, target.namespace, name, signal), options);
   }
   return { changed: false, object: undefined };
 }

@@ -143,7 +143,7 @@ export class TunnelReconciler {
       return undefined;
     }
     signal.throwIfAborted();
-    await this.writeStatus(tunnel, report);
+    await this.writeStatus(tunnel, report, signal);
     if ('error' in outcome) throw outcome.error;
     return outcome.result ?? (report.recheckAfterMs ? { requeueAfterMs: report.recheckAfterMs } : undefined);
   };
@@ -168,9 +168,13 @@ export class TunnelReconciler {
   }
 
   /** Writes the status (only when it differs), then the gauges and the Events on Services it implies. */
-  private async writeStatus(tunnel: TunnelLike, report: Report): Promise<void> {
-    const written = await updateStatus(this.deps.client, this.type, tunnel, (current) =>
-      nextStatus(current.status, report, current.metadata.generation, this.deps.clock.now()),
+  private async writeStatus(tunnel: TunnelLike, report: Report, signal: AbortSignal): Promise<void> {
+    const written = await updateStatus(
+      this.deps.client,
+      this.type,
+      tunnel,
+      (current) => nextStatus(current.status, report, current.metadata.generation, this.deps.clock.now()),
+      signal,
     );
     const status = written.object?.status ?? tunnel.status;
     if (status) this.deps.metrics?.observe(tunnel, status);
