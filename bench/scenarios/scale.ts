@@ -5,6 +5,7 @@ import { describeCounts, describeRoutes, openWindow } from '../calls.js';
 import { allRoutes, converged, createServices, plans, recordNames } from '../published.js';
 import { atMost, exactly } from '../results.js';
 import type { Scenario } from '../scenario.js';
+import { snapshot, snapshotChanges } from '../snapshot.js';
 import { Stage } from '../stage.js';
 import { sleep } from '../stats.js';
 
@@ -46,6 +47,7 @@ export const scale: Scenario = {
       r.add(s, 'operator external memory at rest', heap.external / MB, 'MB');
 
       // Restart with everything in place.
+      const before = await snapshot(stage);
       await stage.op.stop();
       const window = await openWindow(stage);
       await stage.restartOperator();
@@ -54,6 +56,7 @@ export const scale: Scenario = {
       const verifiedMs = await op.allReconciledMs(tunnels);
       await sleep(3000);
       const seen = await window.close();
+      const changed = snapshotChanges(before, await snapshot(stage));
       r.add(s, 'start → first reconcile', firstMs / 1000, 's', atMost(2));
       r.add(s, 'start → "starting" log (modules loaded, HTTP up)', op.logMs('starting') / 1000, 's');
       r.add(s, 'start → "watches synced"', op.logMs('watches synced') / 1000, 's');
@@ -66,6 +69,10 @@ export const scale: Scenario = {
       r.add(s, 'restart: operator CPU until verified + 3 s', op.cpuSeconds(), 'CPU s');
       r.note(`${s} (repeat ${ctx.repeat + 1}) restart: Cloudflare calls ${describeRoutes(seen.byRoute)}`);
       r.note(`${s} (repeat ${ctx.repeat + 1}) restart: Kubernetes writes ${describeCounts(seen.kube.writes)}`);
+      r.note(
+        `${s} (repeat ${ctx.repeat + 1}) restart: ${changed.length} published things changed` +
+          (changed.length > 0 ? `, e.g. ${changed.slice(0, 3).join('; ')}` : ''),
+      );
       r.detail('scale', { tunnels, services, firstMs, verifiedMs, calls: seen.byRoute, kube: seen.kube });
       ctx.log(
         `${s}: first reconcile ${firstMs} ms, verified ${verifiedMs} ms, ${seen.cloudflareWrites} CF writes, ${seen.kubeWrites} kube writes`,

@@ -140,7 +140,7 @@ function controllerManagerArgs(kubeconfig: string, pki: ClusterPki): string[] {
     `--cluster-signing-cert-file=${pki.caCert}`,
     `--cluster-signing-key-file=${pki.caKey}`,
     `--service-cluster-ip-range=${SERVICE_CIDR}`,
-    // kwok renews the fake node's Lease from one process that a busy machine can starve. A node marked NotReady
+    // kwok renews the fake nodes' Leases from one process that a busy machine can starve. A node marked NotReady
     // turns every pod on it NotReady, and kwok's stages ready only Pending pods: they would stay NotReady for
     // good. A long grace period keeps a stalled heartbeat from taking every cloudflared pod down.
     '--node-monitor-grace-period=5m',
@@ -167,6 +167,10 @@ async function kwokArgs(kubeconfig: string, stagesDir: string, workDir: string):
     `--manage-nodes-with-annotation-selector=${FAKE_NODE_ANNOTATION}=fake`,
     '--cidr=10.244.0.0/16',
     '--node-ip=10.0.0.1',
+    // The fake nodes' heartbeat: kwok renews a Lease per node (every quarter of this). Without it (the default, 0)
+    // only the heartbeat stage writes the node's status, every 10 minutes, and the node-lifecycle controller marks
+    // the node NotReady after --node-monitor-grace-period: every pod on it then stays NotReady for good.
+    '--node-lease-duration-seconds=40',
     `--server-address=127.0.0.1:${await freePort()}`,
   ];
 }
