@@ -314,6 +314,25 @@ describe('WorkQueue.addCoalesced', () => {
     queue.shutDown();
   });
 
+  it('a burst keeps the longest pause it asked for: adds that come closer together later do not end it early', async () => {
+    const { queue, clock } = makeQueue();
+    const handed = consume(queue, clock);
+    const options = { quietMs: 25, maxQuietMs: 1000, maxWaitMs: 30_000 };
+    queue.addCoalesced('k', options); // lone: handed out at 25
+    await clock.advance(200);
+    queue.addCoalesced('k', options); // 200 ms after the last: a stream, pause 600 ms
+    await clock.advance(10);
+    queue.addCoalesced('k', options); // 10 ms after: alone it would ask for 30 ms; the burst keeps 600 ms
+    await clock.advance(599);
+    expect(handed).toEqual([25]);
+    await clock.advance(1);
+    expect(handed).toEqual([25, 810]);
+    queue.addCoalesced('k', options); // 600 ms after the last add: a lone change, a new burst with the quiet time
+    await clock.advance(1000);
+    expect(handed).toEqual([25, 810, 835]);
+    queue.shutDown();
+  });
+
   it('adds further apart than a third of the longest pause are lone changes, each handled after the quiet time', async () => {
     const { queue, clock } = makeQueue();
     const handed = consume(queue, clock);

@@ -41,8 +41,11 @@ export class WorkQueue {
   private waiters: Waiter[] = [];
   /** At most one delayed add per key: the earliest wins. */
   private readonly delayed = new Map<string, { due: number; timer: Timer }>();
-  /** Pending coalesced adds: when the first of the burst came, and the timer that will queue the key. */
-  private readonly coalescing = new Map<string, { first: number; timer: Timer }>();
+  /**
+   * Pending coalesced adds: when the first of the burst came, the longest pause the burst has asked for so far, and
+   * the timer that will queue the key.
+   */
+  private readonly coalescing = new Map<string, { first: number; quiet: number; timer: Timer }>();
   /** When each key was last added coalesced (the gap to the next add tells a stream from a lone change). */
   private readonly lastCoalesced = new Map<string, number>();
   private readonly backoff: KeyedBackoff;
@@ -91,7 +94,8 @@ export class WorkQueue {
    * since it was last queued: a burst of changes costs one reconcile after the burst, and a steady stream one per
    * `maxWaitMs`. The pause is `quietMs` after a lone add, so a single change is handled at once; adds that come
    * close together (a client applying many objects) stretch it to three times their gap, up to `maxQuietMs`, so
-   * the burst is not cut into pieces by its own pace. A key already waiting to run is taken back and joins the burst
+   * the burst is not cut into pieces by its own pace; a burst keeps the longest pause it has asked for, so a few adds
+   * that happen to come closer together do not end it early. A key already waiting to run is taken back and joins the burst
    * (its run would see only the start of it); one in flight is queued again once the burst ends and it is done.
    * `quietMs` ≤ 0 is a plain add().
    */
@@ -105,8 +109,9 @@ export class WorkQueue {
     const now = this.clock.now();
     const gap = now - (this.lastCoalesced.get(key) ?? -Infinity);
     this.lastCoalesced.set(key, now);
-    const quiet = STREAM_FACTOR * gap <= maxQuietMs ? Math.max(quietMs, STREAM_FACTOR * gap) : quietMs;
     const pending = this.coalescing.get(key);
+    const paced = STREAM_FACTOR * gap <= maxQuietMs ? Math.max(quietMs, STREAM_FACTOR * gap) : quietMs;
+    const quiet = Math.max(paced, pending?.quiet ?? 0);
     pending?.timer.cancel();
     const first = pending?.first ?? now;
     const due = Math.min(now + quiet, first + maxWaitMs);
@@ -115,7 +120,7 @@ export class WorkQueue {
       this.forgetStaleAdds(maxQuietMs);
       this.add(key);
     });
-    this.coalescing.set(key, { first, timer });
+    this.coalescing.set(key, { first, quiet, timer });
   }
 
   /** Drops add times too old to make a stream (keeps the map to the keys that are changing). */
