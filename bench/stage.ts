@@ -166,9 +166,12 @@ export class Stage {
 
   async close(): Promise<void> {
     await this.op.stop();
+    // With the operator gone, nothing removes its finalizers: the Tunnels' and their credentials Secret's
+    // (cloudflare-operator.io/credentials-in-use), either of which would keep the namespace Terminating.
     for (const { name } of this.tunnels) {
       await mergePatch(TUNNEL, this.namespace, name, { metadata: { finalizers: null } }).catch(() => undefined);
     }
+    await mergePatch(SECRET, this.namespace, 'cf', { metadata: { finalizers: null } }).catch(() => undefined);
     await this.ns.delete();
     await this.cloudflared.stop();
     await this.emulator.close();
