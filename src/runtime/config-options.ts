@@ -50,7 +50,7 @@ export const OPTIONS = {
   'coalesce-window': {
     env: ['COALESCE_WINDOW'],
     default: '25ms',
-    help: 'changes to watches that ask for it are reconciled once they pause this long, at most max(5s, 200 × this) after the first (0 = off, ≤ 10s)',
+    help: 'changes to watches that ask for it are reconciled once they pause this long, at most max(10s, 200 × this) after the first (0 = off, ≤ 10s)',
   },
   'http-host': { env: ['HTTP_HOST'], default: '0.0.0.0', help: 'address of the /healthz, /readyz, /metrics server' },
   'http-port': { env: ['HTTP_PORT'], default: '8080', help: 'port of the /healthz, /readyz, /metrics server' },

@@ -334,12 +334,14 @@ describe('Controller coalescing', () => {
 
   it.each([
     [0, undefined],
-    [25, { quietMs: 25, maxQuietMs: 1000, maxWaitMs: 5000 }],
+    [25, { quietMs: 25, maxQuietMs: 1000, maxWaitMs: 10_000 }],
+    [50, { quietMs: 50, maxQuietMs: 2000, maxWaitMs: 10_000 }],
+    [51, { quietMs: 51, maxQuietMs: 2040, maxWaitMs: 10_200 }],
     [150, { quietMs: 150, maxQuietMs: 6000, maxWaitMs: 30_000 }],
     [151, { quietMs: 151, maxQuietMs: 6040, maxWaitMs: 30_200 }],
     [400, { quietMs: 400, maxQuietMs: 16_000, maxWaitMs: 80_000 }],
   ])(
-    'coalesceWindow(%i ms): quiet for the window, up to 40 × window, at most max(5 s, 200 × window)',
+    'coalesceWindow(%i ms): quiet for the window, up to 40 × window, at most max(10 s, 200 × window)',
     (windowMs, expected) => {
       expect(coalesceWindow(windowMs)).toEqual(expected);
     },

@@ -59,14 +59,14 @@ export interface ControllerOptions {
 /** The pause a stream of changes may stretch to: MAX_QUIET_FACTOR × the window. */
 const MAX_QUIET_FACTOR = 40;
 /** The longest a coalesced key waits is the larger of this and MAX_WAIT_FACTOR × the window. */
-const MIN_MAX_WAIT_MS = 5000;
+const MIN_MAX_WAIT_MS = 10_000;
 const MAX_WAIT_FACTOR = 200;
 
 /**
  * The coalescing for a window (`--coalesce-window`): a lone change is reconciled once the window has passed;
  * changes that come closer together (a client applying hundreds of Services) wait for a pause of three times their gap,
  * up to 40 × window, so the whole burst is one reconcile; and a set that never stops changing is still reconciled
- * every max(5 s, 200 × window). 0 disables it.
+ * every max(10 s, 200 × window). 0 disables it.
  */
 export function coalesceWindow(windowMs: number): CoalesceOptions | undefined {
   if (windowMs <= 0) return undefined;

@@ -24,6 +24,16 @@ function watchStatusCode(err: unknown): number | undefined {
   return undefined;
 }
 
+/**
+ * The token for the next page. Our client returns the API server's JSON as it is, where the field is `continue`;
+ * client-node's typed models call it `_continue` (a reserved word in their generator), so reading only that one saw
+ * the first page alone: a cluster with more than a page of Services looked like it had 500.
+ */
+export function continueTokenOf(list: KubernetesListObject<KubernetesObject>): string | undefined {
+  const metadata: { continue?: string; _continue?: string } | undefined = list.metadata;
+  return metadata?.continue || metadata?._continue || undefined;
+}
+
 export function kubeListWatch(
   kubeConfig: KubeConfig,
   client: ResourceClient,
@@ -53,7 +63,7 @@ export function kubeListWatch(
         }
         // List items carry no apiVersion/kind; stamp them so handlers and the cache see complete objects.
         for (const item of page.items) items.push({ ...item, apiVersion: apiVersionOf(type), kind: type.kind });
-        continueToken = page.metadata?._continue;
+        continueToken = continueTokenOf(page);
       } while (continueToken);
       return { items, resourceVersion: page.metadata?.resourceVersion ?? '' };
     },
