@@ -234,8 +234,15 @@ describe('hostnames accepted as written, or converted', () => {
     const writes = await dnsWrites();
     expect(writes.every((w) => w === DNS_BATCH)).toBe(true);
     expect(writes.length).toBeLessThanOrEqual(2);
-    const tunnel = await waitForCondition(TUNNEL, ns, 'remote', { type: 'Ready', status: 'True', op: env.op });
-    const routes = tunnel.status?.routes?.filter((r) => r.source === `Service ${ns}/many`) ?? [];
+    // The records land before the status that lists the routes is written: wait for that write.
+    const routes = await waitFor(
+      async () => {
+        const tunnel = await getOptional<TunnelLike>(TUNNEL, ns, 'remote');
+        const mine = tunnel?.status?.routes?.filter((r) => r.source === `Service ${ns}/many`) ?? [];
+        return mine.length === 200 ? mine : undefined;
+      },
+      { description: "the tunnel's status listing the 200 routes", giveUpIf: env.op.gone, timeoutMs: 30_000 },
+    );
     expect(routes.map((r) => r.hostname).sort()).toEqual([...hostnames].sort());
     await remove(SERVICE, ns, 'many');
     await waitFor(
