@@ -193,9 +193,45 @@ describe('TunnelReconciler: a new Tunnel', () => {
     await settle(w);
     w.timeline.length = 0;
     w.events.length = 0;
-    await w.reconcile();
+    await expect(w.reconcile()).resolves.toBeUndefined();
     expect(w.timeline).toEqual([]);
     expect(w.events).toEqual([]);
+  });
+
+  it('local mode: a route not Active yet stays Pending on later passes while the rollout that carries it is not finished', async () => {
+    const w = world({ tunnel: sampleTunnel({ configSource: 'local', cloudflared: { replicas: 1 } }) });
+    w.addService(service('shop', 'shop.example.com'));
+    await w.reconcile();
+    // An older cloudflared is connected; the Deployment that carries the route never becomes ready.
+    w.cloudflare.connectors.set(w.cloudflare.liveTunnels()[0]!.id, {
+      count: 1,
+      colos: ['fra'],
+      versions: ['2026.8.2'],
+      configVersion: undefined,
+    });
+    await w.clock.advance(HOUR);
+    await settle(w);
+    expect(w.status()?.routes).toEqual([
+      expect.objectContaining({
+        hostname: 'shop.example.com',
+        state: 'Pending',
+        message: expect.stringContaining('rollout') as string,
+      }),
+    ]);
+    expect(w.status()?.routeCount).toBe(0);
+  });
+
+  it('cloudflare mode: a route added later is pushed in a new configuration version', async () => {
+    const w = world({ tunnel: sampleTunnel({ configSource: 'cloudflare', cloudflared: { replicas: 1 } }) });
+    w.addService(service('shop', 'shop.example.com'));
+    await settle(w);
+    const made = w.cloudflare.liveTunnels()[0]!;
+    const before = w.cloudflare.configurations.get(made.id)!.version;
+    w.addService(service('blog', 'blog.example.com'));
+    await w.reconcile();
+    const after = w.cloudflare.configurations.get(made.id)!;
+    expect(after.version).toBeGreaterThan(before);
+    expect(JSON.stringify(after)).toContain('blog.example.com');
   });
 
   it('once the verify period has passed, checks the tunnel and the records again (without rewriting)', async () => {
