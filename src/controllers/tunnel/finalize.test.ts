@@ -234,6 +234,16 @@ describe('cleanUp: what it removes and says', () => {
     expect(report.events).toEqual([]);
   });
 
+  it('a tunnel whose spec and status name no zone looks no zone up', async () => {
+    const h = cleanupHarness([created()], {
+      cloudflare: { accountId: ACCOUNT_ID, credentialsSecretRef: { name: 'cf-credentials' } },
+    });
+    h.cloudflare.addTunnel({ id: TUNNEL_ID, accountTag: ACCOUNT_ID, name: 'shop-web' }, PENDING_SECRET);
+    await h.run();
+    expect(h.cloudflare.calls.filter((c) => c.startsWith('findZoneByName'))).toEqual([]);
+    expect(h.cloudflare.calls.filter((c) => c.startsWith('deleteTunnel'))).toHaveLength(1);
+  });
+
   it('stops cloudflared before it touches Cloudflare', async () => {
     const h = cleanupHarness([created()]);
     h.cloudflare.addZone({ id: 'z1', name: 'example.com', accountId: ACCOUNT_ID });

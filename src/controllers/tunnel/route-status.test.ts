@@ -148,9 +148,9 @@ describe('serviceNotices', () => {
       status('Service shop/c', 'c.example.com', 'Conflict', 'held by d'),
     ];
     const notices = serviceNotices(EDGE, [], next);
-    expect(notices.map((n) => [n.source, n.event.type, n.event.reason])).toEqual([
-      ['Service shop/a', 'Warning', 'InvalidAnnotations'],
-      ['Service shop/c', 'Warning', 'HostnameConflict'],
+    expect(notices.map((n) => [n.source, n.event.type, n.event.reason, n.event.action])).toEqual([
+      ['Service shop/a', 'Warning', 'InvalidAnnotations', 'Route'],
+      ['Service shop/c', 'Warning', 'HostnameConflict', 'Route'],
     ]);
     expect(notices[0]?.event.note).toBe('not published through ClusterTunnel edge: bad port');
     expect(notices[1]?.event.note).toBe('c.example.com not published through ClusterTunnel edge: held by d');
@@ -178,10 +178,27 @@ describe('serviceNotices', () => {
   });
 });
 
+describe('ruleKey', () => {
+  it('tells rules apart by hostname, path and origin', () => {
+    const rule = { hostname: 'a.example.com', service: 'http://a:80' };
+    const keys = [
+      ruleKey(rule),
+      ruleKey({ ...rule, path: '/api' }),
+      ruleKey({ ...rule, path: '/web' }),
+      ruleKey({ ...rule, hostname: 'b.example.com' }),
+      ruleKey({ ...rule, service: 'http://b:80' }),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(ruleKey({ ...rule, path: '/api' })).toBe(
+      ruleKey({ hostname: 'a.example.com', path: '/api', service: 'http://a:80' }),
+    );
+  });
+});
+
 describe('renderRoute and tunnelLabel', () => {
   it('carries the path and origin options only when the claim has them', () => {
     const plain = renderRoute(claim('a.example.com', 'a'));
-    expect(plain).toEqual({
+    expect(plain).toStrictEqual({
       hostname: 'a.example.com',
       service: 'http://a.shop.svc.cluster.local:80',
       source: 'Service shop/a',
