@@ -335,6 +335,19 @@ describe('cleanUp: what it removes and says', () => {
     expect(h.cloudflare.calls.filter((c) => c.startsWith('deleteTunnel'))).toEqual([]);
   });
 
+  it('names each of a few records Cloudflare still shows after deleting', async () => {
+    const h = cleanupHarness([created()]);
+    h.cloudflare.addZone({ id: 'z1', name: 'example.com', accountId: ACCOUNT_ID });
+    for (const name of ['a', 'b']) {
+      h.cloudflare.addRecord('z1', { name: `${name}.example.com`, content: 'x', comment: ourComment });
+    }
+    const applyDnsBatch = h.cloudflare.applyDnsBatch.bind(h.cloudflare);
+    h.cloudflare.applyDnsBatch = (zone, batch) =>
+      applyDnsBatch(zone, { ...batch, deletes: [] }).then((r) => ({ ...r, removed: batch.deletes.map((d) => d.id) }));
+    await expect(h.run()).rejects.toMatchObject({ name: 'StepFailure' });
+    expect(h.report.ready?.message).toContain('2 DNS record(s) in zone example.com (a.example.com, b.example.com)');
+  });
+
   it('what Cloudflare still shows after deleting is named, a few records at most, and kept for a retry', async () => {
     const h = cleanupHarness([created()]);
     h.cloudflare.addZone({ id: 'z1', name: 'example.com', accountId: ACCOUNT_ID });
