@@ -24,6 +24,7 @@ describe('outcomeOf', () => {
     expect(outcomeOf(backoff, report, false)).toEqual({ error: backoff });
     const terminal = outcomeOf(new StepFailure('another account', 'terminal'), report, false);
     expect('error' in terminal && terminal.error).toBeInstanceOf(TerminalError);
+    expect('error' in terminal && terminal.error.cause).toBeInstanceOf(StepFailure);
     expect(report.conditions).toEqual([]);
     expect(report.events).toEqual([]);
     expect(report.ready).toBeUndefined();

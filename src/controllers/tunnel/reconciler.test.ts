@@ -352,6 +352,46 @@ describe('TunnelReconciler: an object that is not there', () => {
     ]);
     expect(w.timeline).toEqual([]);
   });
+
+  it('once it existed in between, tells the Services again when it is gone again', async () => {
+    const w = world();
+    const object = w.tunnel();
+    w.kube.objects.delete(TUNNEL_PATH);
+    w.addService(service('shop', 'shop.example.com'));
+    await w.reconcile();
+    w.kube.put(TUNNEL_PATH, object as unknown as Obj);
+    await w.reconcile();
+    w.kube.objects.delete(TUNNEL_PATH);
+    await w.reconcile();
+    expect(w.events.filter((e) => e.event.reason === 'TunnelNotFound')).toHaveLength(2);
+  });
+});
+
+describe('TunnelReconciler: the account and zones', () => {
+  it('a zone missing from the account is looked up again in the next pass', async () => {
+    const w = world({
+      tunnel: sampleTunnel({ cloudflare: { ...sampleTunnel().spec.cloudflare, zones: ['new.org'] } }),
+    });
+    await w.reconcile();
+    expect(w.condition(ConditionType.DNSReady)).toMatchObject({ status: 'False', reason: Reason.ZoneNotFound });
+    w.cloudflare.addZone({ id: 'z2', name: 'new.org', accountId: ACCOUNT_ID });
+    await w.reconcile();
+    expect(w.status()?.zones).toEqual([{ name: 'new.org', id: 'z2' }]);
+  });
+
+  it('a zone added to the spec is looked up in the next pass', async () => {
+    const w = world();
+    await settle(w);
+    w.cloudflare.addZone({ id: 'z2', name: 'new.org', accountId: ACCOUNT_ID });
+    const next = w.tunnel();
+    next.spec.cloudflare.zones = ['example.com', 'new.org'];
+    w.kube.put(TUNNEL_PATH, next as unknown as Obj);
+    await w.reconcile();
+    expect(w.status()?.zones).toEqual([
+      { name: 'example.com', id: 'z1' },
+      { name: 'new.org', id: 'z2' },
+    ]);
+  });
 });
 
 describe('TunnelReconciler: deletion', () => {
@@ -390,6 +430,7 @@ describe('TunnelReconciler: deletion', () => {
     w.kube.objects.delete(resourcePath(SECRET, 'shop', 'cf-credentials'));
     await w.reconcile();
     expect(w.cloudflare.calls).toEqual([]);
+    expect(w.timeline).toContain('kube DELETE deployments/web-cloudflared');
     expect(w.tunnel().metadata.finalizers ?? []).toEqual([]);
   });
 
@@ -403,6 +444,7 @@ describe('TunnelReconciler: deletion', () => {
     expect(w.tunnel().status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
       status: 'False',
       reason: Reason.DeletionBlocked,
+      message: expect.stringContaining("cannot remove the tunnel's Cloudflare objects") as string,
     });
     expect(w.cloudflare.liveTunnels()).toHaveLength(1);
   });
