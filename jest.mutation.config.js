@@ -1,7 +1,14 @@
-// Jest for mutation runs (`npm run test:mutation`): the `unit` project only, as a single root config,
-// because Stryker's jest runner drives one config and the mutated modules are covered by unit tests.
+// Jest for mutation runs (`npm run test:mutation`): the `unit` tests (src/**/*.test.ts) and the `contract`
+// tests of test/contract (the reconciler and its steps against the Cloudflare emulator, which the tests start
+// on loopback themselves), as a single root config because Stryker's jest runner drives one config. The
+// rest of the contract project (test/render, test/tools, test/bad-input, test/bench) covers no mutated module.
 import jestConfig from './jest.config.js';
 
 const unit = jestConfig.projects.find((p) => p.displayName === 'unit');
 
-export default { ...unit, testTimeout: 10000 };
+export default {
+  ...unit,
+  displayName: undefined,
+  testMatch: ['<rootDir>/src/**/*.test.ts', '<rootDir>/test/contract/**/*.test.ts'],
+  testTimeout: 10000,
+};

@@ -32,6 +32,20 @@ export default {
   htmlReporter: { fileName: 'reports/mutation/mutation.html' },
   thresholds: { high: 90, low: 80, break: null },
   tempDirName: '.stryker-tmp',
-  // The sandbox needs src/, crds/ and the configs; charts/*/crds is a symlink to crds/ that the sandbox copy cannot follow.
-  ignorePatterns: ['/charts/*/crds', 'e2e', 'test', 'bench', 'docs', 'reports', 'dist', 'coverage', '.e2e'],
+  // The sandbox needs src/, crds/, the configs, test/contract and the emulator it starts (test/cloudflare-emulator);
+  // charts/*/crds is a symlink to crds/ that the sandbox copy cannot follow.
+  ignorePatterns: [
+    '/charts/*/crds',
+    '/e2e',
+    '/test/bad-input',
+    '/test/bench',
+    '/test/render',
+    '/test/tools',
+    '/bench',
+    '/docs',
+    '/reports',
+    '/dist',
+    '/coverage',
+    '/.e2e',
+  ],
 };

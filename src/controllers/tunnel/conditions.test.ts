@@ -1,7 +1,14 @@
 import type { V1Deployment } from '@kubernetes/client-node';
 import { CloudflareApiError } from '../../cloudflare/index.js';
 import type { Condition } from '../../runtime/conditions.js';
-import { credentialsFailure, deploymentCondition, failed, ok, readyCondition } from './conditions.js';
+import {
+  credentialsFailure,
+  deploymentCondition,
+  failed,
+  networkPolicyCondition,
+  ok,
+  readyCondition,
+} from './conditions.js';
 
 function dep(generation: number, status: V1Deployment['status']): V1Deployment {
   return { metadata: { generation }, status };
@@ -252,5 +259,26 @@ describe('credentialsFailure', () => {
   });
   it('a 5xx is not about the credentials', () => {
     expect(credentialsFailure(apiError('transient', 502, [], 'tunnels.get'))).toBeUndefined();
+  });
+});
+
+describe('networkPolicyCondition: the origins it cannot allow', () => {
+  const gaps = (n: number) =>
+    Array.from({ length: n }, (_, i) => ({
+      kind: 'unselectable' as const,
+      source: `Service shop/s${i}`,
+      reason: 'why',
+    }));
+
+  it('names up to five of them, all of them when there are exactly five', () => {
+    const message = networkPolicyCondition('cloudflared', gaps(5)).message ?? '';
+    expect(message).toContain('Service shop/s4 (why):');
+    expect(message).not.toContain('more');
+  });
+
+  it('counts the ones past the fifth', () => {
+    const message = networkPolicyCondition('cloudflared', gaps(7)).message ?? '';
+    expect(message).toContain('Service shop/s4 (why), 2 more:');
+    expect(message).not.toContain('Service shop/s5');
   });
 });

@@ -97,6 +97,24 @@ describe('syncDns', () => {
     expect(names()).toEqual([`web.example.com → ${TARGET} (${OURS})`]);
   });
 
+  it('a conflict with a record of someone else is no reason to come back soon (only a sibling is)', async () => {
+    const { cloudflare, sync } = setup();
+    cloudflare.addRecord('z1', { name: 'web.example.com', content: 'elsewhere.example.net' });
+    const outcome = await sync(['web.example.com']);
+    expect(outcome.problems.get('web.example.com')?.state).toBe('Conflict');
+    expect(outcome.waitingForSibling).toBe(false);
+  });
+
+  it('an unmanaged CNAME that shares its name with other records cannot be adopted: it says so', async () => {
+    const { cloudflare, sync } = setup();
+    cloudflare.addRecord('z1', { name: 'web.example.com', type: 'CNAME', content: 'elsewhere.example.net' });
+    cloudflare.addRecord('z1', { name: 'web.example.com', type: 'TXT', content: 'v=hello' });
+    const outcome = await sync(['web.example.com']);
+    expect(outcome.problems.get('web.example.com')?.message).toContain(
+      'delete it (spec.dns.adoptUnmanaged takes over a lone CNAME only)',
+    );
+  });
+
   it('a hostname asked for twice is a conflict of its own', async () => {
     const { sync } = setup();
     const outcome = await sync(['web.example.com', 'WEB.example.com']);

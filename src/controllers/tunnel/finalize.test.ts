@@ -234,6 +234,16 @@ describe('cleanUp: what it removes and says', () => {
     expect(report.events).toEqual([]);
   });
 
+  it('a tunnel whose spec and status name no zone looks no zone up', async () => {
+    const h = cleanupHarness([created()], {
+      cloudflare: { accountId: ACCOUNT_ID, credentialsSecretRef: { name: 'cf-credentials' } },
+    });
+    h.cloudflare.addTunnel({ id: TUNNEL_ID, accountTag: ACCOUNT_ID, name: 'shop-web' }, PENDING_SECRET);
+    await h.run();
+    expect(h.cloudflare.calls.filter((c) => c.startsWith('findZoneByName'))).toEqual([]);
+    expect(h.cloudflare.calls.filter((c) => c.startsWith('deleteTunnel'))).toHaveLength(1);
+  });
+
   it('stops cloudflared before it touches Cloudflare', async () => {
     const h = cleanupHarness([created()]);
     h.cloudflare.addZone({ id: 'z1', name: 'example.com', accountId: ACCOUNT_ID });
@@ -323,6 +333,19 @@ describe('cleanUp: what it removes and says', () => {
       /^could not delete 2 DNS record\(s\), e\.g\. (web|api)\.example\.com: DNS change refused: cloudflare dns\.records\.batch: transient/,
     );
     expect(h.cloudflare.calls.filter((c) => c.startsWith('deleteTunnel'))).toEqual([]);
+  });
+
+  it('names each of a few records Cloudflare still shows after deleting', async () => {
+    const h = cleanupHarness([created()]);
+    h.cloudflare.addZone({ id: 'z1', name: 'example.com', accountId: ACCOUNT_ID });
+    for (const name of ['a', 'b']) {
+      h.cloudflare.addRecord('z1', { name: `${name}.example.com`, content: 'x', comment: ourComment });
+    }
+    const applyDnsBatch = h.cloudflare.applyDnsBatch.bind(h.cloudflare);
+    h.cloudflare.applyDnsBatch = (zone, batch) =>
+      applyDnsBatch(zone, { ...batch, deletes: [] }).then((r) => ({ ...r, removed: batch.deletes.map((d) => d.id) }));
+    await expect(h.run()).rejects.toMatchObject({ name: 'StepFailure' });
+    expect(h.report.ready?.message).toContain('2 DNS record(s) in zone example.com (a.example.com, b.example.com)');
   });
 
   it('what Cloudflare still shows after deleting is named, a few records at most, and kept for a retry', async () => {

@@ -193,9 +193,45 @@ describe('TunnelReconciler: a new Tunnel', () => {
     await settle(w);
     w.timeline.length = 0;
     w.events.length = 0;
-    await w.reconcile();
+    await expect(w.reconcile()).resolves.toBeUndefined();
     expect(w.timeline).toEqual([]);
     expect(w.events).toEqual([]);
+  });
+
+  it('local mode: a route not Active yet stays Pending on later passes while the rollout that carries it is not finished', async () => {
+    const w = world({ tunnel: sampleTunnel({ configSource: 'local', cloudflared: { replicas: 1 } }) });
+    w.addService(service('shop', 'shop.example.com'));
+    await w.reconcile();
+    // An older cloudflared is connected; the Deployment that carries the route never becomes ready.
+    w.cloudflare.connectors.set(w.cloudflare.liveTunnels()[0]!.id, {
+      count: 1,
+      colos: ['fra'],
+      versions: ['2026.8.2'],
+      configVersion: undefined,
+    });
+    await w.clock.advance(HOUR);
+    await settle(w);
+    expect(w.status()?.routes).toEqual([
+      expect.objectContaining({
+        hostname: 'shop.example.com',
+        state: 'Pending',
+        message: expect.stringContaining('rollout') as string,
+      }),
+    ]);
+    expect(w.status()?.routeCount).toBe(0);
+  });
+
+  it('cloudflare mode: a route added later is pushed in a new configuration version', async () => {
+    const w = world({ tunnel: sampleTunnel({ configSource: 'cloudflare', cloudflared: { replicas: 1 } }) });
+    w.addService(service('shop', 'shop.example.com'));
+    await settle(w);
+    const made = w.cloudflare.liveTunnels()[0]!;
+    const before = w.cloudflare.configurations.get(made.id)!.version;
+    w.addService(service('blog', 'blog.example.com'));
+    await w.reconcile();
+    const after = w.cloudflare.configurations.get(made.id)!;
+    expect(after.version).toBeGreaterThan(before);
+    expect(JSON.stringify(after)).toContain('blog.example.com');
   });
 
   it('once the verify period has passed, checks the tunnel and the records again (without rewriting)', async () => {
@@ -316,6 +352,46 @@ describe('TunnelReconciler: an object that is not there', () => {
     ]);
     expect(w.timeline).toEqual([]);
   });
+
+  it('once it existed in between, tells the Services again when it is gone again', async () => {
+    const w = world();
+    const object = w.tunnel();
+    w.kube.objects.delete(TUNNEL_PATH);
+    w.addService(service('shop', 'shop.example.com'));
+    await w.reconcile();
+    w.kube.put(TUNNEL_PATH, object as unknown as Obj);
+    await w.reconcile();
+    w.kube.objects.delete(TUNNEL_PATH);
+    await w.reconcile();
+    expect(w.events.filter((e) => e.event.reason === 'TunnelNotFound')).toHaveLength(2);
+  });
+});
+
+describe('TunnelReconciler: the account and zones', () => {
+  it('a zone missing from the account is looked up again in the next pass', async () => {
+    const w = world({
+      tunnel: sampleTunnel({ cloudflare: { ...sampleTunnel().spec.cloudflare, zones: ['new.org'] } }),
+    });
+    await w.reconcile();
+    expect(w.condition(ConditionType.DNSReady)).toMatchObject({ status: 'False', reason: Reason.ZoneNotFound });
+    w.cloudflare.addZone({ id: 'z2', name: 'new.org', accountId: ACCOUNT_ID });
+    await w.reconcile();
+    expect(w.status()?.zones).toEqual([{ name: 'new.org', id: 'z2' }]);
+  });
+
+  it('a zone added to the spec is looked up in the next pass', async () => {
+    const w = world();
+    await settle(w);
+    w.cloudflare.addZone({ id: 'z2', name: 'new.org', accountId: ACCOUNT_ID });
+    const next = w.tunnel();
+    next.spec.cloudflare.zones = ['example.com', 'new.org'];
+    w.kube.put(TUNNEL_PATH, next as unknown as Obj);
+    await w.reconcile();
+    expect(w.status()?.zones).toEqual([
+      { name: 'example.com', id: 'z1' },
+      { name: 'new.org', id: 'z2' },
+    ]);
+  });
 });
 
 describe('TunnelReconciler: deletion', () => {
@@ -354,6 +430,7 @@ describe('TunnelReconciler: deletion', () => {
     w.kube.objects.delete(resourcePath(SECRET, 'shop', 'cf-credentials'));
     await w.reconcile();
     expect(w.cloudflare.calls).toEqual([]);
+    expect(w.timeline).toContain('kube DELETE deployments/web-cloudflared');
     expect(w.tunnel().metadata.finalizers ?? []).toEqual([]);
   });
 
@@ -367,6 +444,7 @@ describe('TunnelReconciler: deletion', () => {
     expect(w.tunnel().status?.conditions?.find((c) => c.type === 'Ready')).toMatchObject({
       status: 'False',
       reason: Reason.DeletionBlocked,
+      message: expect.stringContaining("cannot remove the tunnel's Cloudflare objects") as string,
     });
     expect(w.cloudflare.liveTunnels()).toHaveLength(1);
   });

@@ -45,6 +45,17 @@ describe('routeStatuses', () => {
     ]);
   });
 
+  it('a route without a path carries no path key', () => {
+    const [status] = routeStatuses([{ kind: 'served', claim: claim('a.example.com', 'a') }], none);
+    expect(status).toStrictEqual({
+      hostname: 'a.example.com',
+      service: 'http://a.shop.svc.cluster.local:80',
+      source: 'Service shop/a',
+      state: 'Active',
+      message: 'served; DNS record in place',
+    });
+  });
+
   it('says when DNS is managed elsewhere', () => {
     const [status] = routeStatuses([{ kind: 'served', claim: claim('a.example.com', 'a', { dns: false }) }], none);
     expect(status?.message).toMatch(/DNS managed elsewhere/);
@@ -148,12 +159,43 @@ describe('serviceNotices', () => {
       status('Service shop/c', 'c.example.com', 'Conflict', 'held by d'),
     ];
     const notices = serviceNotices(EDGE, [], next);
-    expect(notices.map((n) => [n.source, n.event.type, n.event.reason])).toEqual([
-      ['Service shop/a', 'Warning', 'InvalidAnnotations'],
-      ['Service shop/c', 'Warning', 'HostnameConflict'],
+    expect(notices.map((n) => [n.source, n.event.type, n.event.reason, n.event.action])).toEqual([
+      ['Service shop/a', 'Warning', 'InvalidAnnotations', 'Route'],
+      ['Service shop/c', 'Warning', 'HostnameConflict', 'Route'],
     ]);
     expect(notices[0]?.event.note).toBe('not published through ClusterTunnel edge: bad port');
     expect(notices[1]?.event.note).toBe('c.example.com not published through ClusterTunnel edge: held by d');
+  });
+
+  it('warns with the worst state whatever the order of the routes, naming each distinct problem', () => {
+    const next = [
+      status('Service shop/a', 'a.example.com', 'Conflict', 'held by x'),
+      status('Service shop/a', 'b.example.com', 'Conflict', 'held by y'),
+      status('Service shop/a', 'c.example.com', 'Active'),
+    ];
+    expect(serviceNotices(WEB, [], next)).toEqual([
+      expect.objectContaining({
+        event: expect.objectContaining({
+          reason: 'HostnameConflict',
+          note: 'a.example.com, b.example.com, c.example.com not published through Tunnel shop/web: held by x; held by y',
+        }) as unknown,
+      }),
+    ]);
+  });
+
+  it('a route whose path changed is news for its Service', () => {
+    const before = [{ ...status('Service shop/a', 'a.example.com', 'Active'), path: '/v1' }];
+    const after = [{ ...status('Service shop/a', 'a.example.com', 'Active'), path: '/v2' }];
+    expect(serviceNotices(WEB, before, after).map((n) => n.event.reason)).toEqual(['Published']);
+  });
+
+  it('lists the notices by Service, those that left the tunnel among them', () => {
+    const before = [status('Service shop/a', 'a.example.com', 'Active')];
+    const after = [status('Service shop/b', 'b.example.com', 'Active')];
+    expect(serviceNotices(WEB, before, after).map((n) => `${n.source} ${n.event.reason}`)).toEqual([
+      'Service shop/a Unpublished',
+      'Service shop/b Published',
+    ]);
   });
 
   it('tells a Service that left the tunnel', () => {
@@ -178,10 +220,27 @@ describe('serviceNotices', () => {
   });
 });
 
+describe('ruleKey', () => {
+  it('tells rules apart by hostname, path and origin', () => {
+    const rule = { hostname: 'a.example.com', service: 'http://a:80' };
+    const keys = [
+      ruleKey(rule),
+      ruleKey({ ...rule, path: '/api' }),
+      ruleKey({ ...rule, path: '/web' }),
+      ruleKey({ ...rule, hostname: 'b.example.com' }),
+      ruleKey({ ...rule, service: 'http://b:80' }),
+    ];
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(ruleKey({ ...rule, path: '/api' })).toBe(
+      ruleKey({ hostname: 'a.example.com', path: '/api', service: 'http://a:80' }),
+    );
+  });
+});
+
 describe('renderRoute and tunnelLabel', () => {
   it('carries the path and origin options only when the claim has them', () => {
     const plain = renderRoute(claim('a.example.com', 'a'));
-    expect(plain).toEqual({
+    expect(plain).toStrictEqual({
       hostname: 'a.example.com',
       service: 'http://a.shop.svc.cluster.local:80',
       source: 'Service shop/a',

@@ -42,6 +42,14 @@ describe('the credentials Secret as the tunnel’s memory', () => {
     expect(secret.metadata?.ownerReferences?.[0]?.kind).toBe('Tunnel');
   });
 
+  it('the pending state is an Opaque v1 Secret of the tunnel, naming the tunnel being created', () => {
+    const pending = { name: 'shop-web', accountTag: credentials.accountTag, secret: credentials.tunnelSecret };
+    const secret = storedTunnelSecret(sampleTunnel(), { state: 'pending', pending }, 'local', CTX);
+    expect(secret).toMatchObject({ apiVersion: 'v1', kind: 'Secret', type: 'Opaque' });
+    expect(secret.metadata?.annotations?.[PENDING_TUNNEL_ANNOTATION]).toBe('shop-web');
+    expect(secret.metadata?.ownerReferences?.[0]?.kind).toBe('Tunnel');
+  });
+
   it.each([
     ['no Secret', undefined],
     ['an empty Secret', { metadata: { name: 'x' } }],
