@@ -31,7 +31,8 @@ import {
   tunnelObject,
   waitGone,
 } from '../tunnel/support.js';
-import { annotationsOf, seededRandom, targetKey, Workload, type Step } from './workload.js';
+import { seededRandom } from '../../src/runtime/testing/fake-clock.js';
+import { annotationsOf, targetKey, Workload, type Step } from './workload.js';
 
 const LONG = process.env.CHAOS === 'long';
 const SEED = Number(process.env.CHAOS_SEED ?? Math.floor(Math.random() * 2 ** 31));

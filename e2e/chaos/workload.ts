@@ -32,18 +32,6 @@ export interface Layout {
   maxServices: number;
 }
 
-/** mulberry32: small, fast and good enough to drive a test reproducibly from a 32-bit seed. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /** The key a tunnel's expected hostnames are kept under: `tunnel <namespace>/<name>` or `cluster-tunnel <name>`. */
 export function targetKey(namespace: string, target: Target): string {
   return target.annotation === 'tunnel' ? `tunnel ${namespace}/${target.name}` : `cluster-tunnel ${target.name}`;
