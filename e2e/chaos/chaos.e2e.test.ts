@@ -160,6 +160,15 @@ beforeAll(async () => {
   for (const ns of watched) await create(SECRET, apiSecret(ns, 'cf', API_TOKEN));
 }, TEST_TIMEOUT_MS);
 
+/**
+ * Deletes the namespace's Services now, not while the namespace terminates during the next test files, whose
+ * operators watch every namespace and would have hundreds of annotated Services to go through.
+ */
+async function removeServices(namespace: string): Promise<void> {
+  const services = (await client.list(SERVICE, { namespace }).catch(() => undefined))?.items ?? [];
+  await Promise.all(services.map((s) => remove(SERVICE, namespace, s.metadata?.name ?? '').catch(() => undefined)));
+}
+
 // Tunnels go while an operator still runs (and before the namespaces): a finalized Tunnel would hold its namespace.
 afterAll(async () => {
   stopKilling.abort();
@@ -170,6 +179,7 @@ afterAll(async () => {
   await operator?.stop();
   await cloudflared?.stop();
   await emulator?.close();
+  for (const ns of [namespaces?.pushed, namespaces?.rolled]) if (ns) await removeServices(ns.name);
   for (const ns of [namespaces?.pushed, namespaces?.rolled, opNs]) await ns?.delete();
 }, TEST_TIMEOUT_MS);
 
