@@ -64,9 +64,17 @@ export function usedPermissions(events: readonly AuditEvent[]): Set<string> {
 }
 
 /** The requests the API server refused for want of a permission, as `permission namespace/name`. */
+/**
+ * A 403 from the NamespaceLifecycle admission plugin: nothing may be created in a namespace being deleted, whatever
+ * the permissions (e.g. an Event about a Service of another test file whose namespace is going). Not a missing grant.
+ */
+function namespaceTerminating(event: AuditEvent): boolean {
+  return event.responseStatus?.message?.includes('because it is being terminated') === true;
+}
+
 export function refusedRequests(events: readonly AuditEvent[]): string[] {
   return events
-    .filter((event) => event.responseStatus?.code === HTTP_FORBIDDEN)
+    .filter((event) => event.responseStatus?.code === HTTP_FORBIDDEN && !namespaceTerminating(event))
     .map((event) => {
       const ref = event.objectRef ?? {};
       return `${permission(ref.apiGroup ?? '', resourceOf(event), event.verb ?? '?')} ${ref.namespace ?? ''}/${ref.name ?? ''}`;

@@ -29,7 +29,8 @@ export interface AuditEvent {
   verb?: string;
   user?: { username?: string };
   objectRef?: { apiGroup?: string; resource?: string; subresource?: string; namespace?: string; name?: string };
-  responseStatus?: { code?: number };
+  /** For a refused request, `message` says why (the audit log carries it for errors even at Metadata level). */
+  responseStatus?: { code?: number; message?: string };
   requestReceivedTimestamp?: string;
 }
 

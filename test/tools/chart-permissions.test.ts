@@ -83,4 +83,21 @@ describe('refusedRequests', () => {
     ]);
     expect(refused).toEqual(['core/secrets patch app/web-credentials']);
   });
+
+  it('leaves out what a terminating namespace refused: no grant would have allowed it', () => {
+    const terminating: AuditEvent = {
+      verb: 'create',
+      objectRef: { apiGroup: 'events.k8s.io', resource: 'events', namespace: 'old', name: 'web.1' },
+      responseStatus: {
+        code: 403,
+        message:
+          'events.events.k8s.io "web.1" is forbidden: unable to create new content in namespace old because it is being terminated',
+      },
+    };
+    const rbacRefusal: AuditEvent = {
+      ...terminating,
+      responseStatus: { code: 403, message: 'events.events.k8s.io is forbidden: User "x" cannot create resource' },
+    };
+    expect(refusedRequests([terminating, rbacRefusal])).toEqual(['events.k8s.io/events create old/web.1']);
+  });
 });
