@@ -6,6 +6,8 @@ export interface WaitOptions {
   description?: string;
   /** Checked before each probe: a message stops the wait at once with that message (e.g. "the process exited"). */
   giveUpIf?: () => string | undefined;
+  /** Called once on timeout: what was seen instead, appended to the error (the last value, the operator's warnings). */
+  detail?: () => string | Promise<string>;
 }
 
 /**
@@ -13,7 +15,7 @@ export interface WaitOptions {
  * Throws after `timeoutMs` with the description and the last error the probe threw, if any.
  */
 export async function waitFor<T>(probe: () => Promise<T | undefined | false>, options: WaitOptions = {}): Promise<T> {
-  const { timeoutMs = 30_000, intervalMs = 100, description = 'condition', giveUpIf } = options;
+  const { timeoutMs = 30_000, intervalMs = 100, description = 'condition', giveUpIf, detail } = options;
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -27,7 +29,14 @@ export async function waitFor<T>(probe: () => Promise<T | undefined | false>, op
     }
     if (Date.now() > deadline) {
       const reason = lastError instanceof Error ? `: last error: ${lastError.message}` : '';
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${reason}`, { cause: lastError });
+      const seen = detail
+        ? `\n${await Promise.resolve()
+            .then(detail)
+            .catch((error: unknown) => `(no detail: ${String(error)})`)}`
+        : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${description}${reason}${seen}`, {
+        cause: lastError,
+      });
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

@@ -5,6 +5,7 @@
 // src/render/network-policy.test.ts.
 import { jest } from '@jest/globals';
 import type { V1NetworkPolicy } from '@kubernetes/client-node';
+import type { TunnelLike } from '../../src/api/types.js';
 import { CLUSTER_TUNNEL, NETWORK_POLICY, SECRET, TUNNEL } from '../../src/controllers/shared/resources.js';
 import { createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import {
@@ -47,12 +48,27 @@ function podRules(policy: V1NetworkPolicy | undefined): string[] {
 }
 
 function waitForPodRules(namespace: string, name: string, rules: string[]): Promise<V1NetworkPolicy> {
+  let seen: string[] | undefined;
   return waitFor(
     async () => {
       const policy = await getOptional<V1NetworkPolicy>(NETWORK_POLICY, namespace, name);
-      return policy && JSON.stringify(podRules(policy)) === JSON.stringify(rules) ? policy : undefined;
+      seen = policy && podRules(policy);
+      return policy && JSON.stringify(seen) === JSON.stringify(rules) ? policy : undefined;
     },
-    { description: `NetworkPolicy ${namespace}/${name} with ${JSON.stringify(rules)}`, giveUpIf: env.op.gone },
+    {
+      description: `NetworkPolicy ${namespace}/${name} with ${JSON.stringify(rules)}`,
+      giveUpIf: env.op.gone,
+      detail: async () => {
+        const tunnels = [
+          await getOptional<TunnelLike>(TUNNEL, ns, 'web'),
+          await getOptional<TunnelLike>(CLUSTER_TUNNEL, undefined, edge),
+        ];
+        const statuses = tunnels.map(
+          (t) => `${t?.kind ?? '?'} ${t?.metadata?.name ?? '?'}: ${JSON.stringify(t?.status)}`,
+        );
+        return [`rules seen: ${JSON.stringify(seen)}`, ...statuses, env.op.problems()].join('\n');
+      },
+    },
   );
 }
 

@@ -92,6 +92,15 @@ export class OperatorProcess {
       .length;
   }
 
+  /** Its last warnings and errors, one line each: what a timed-out wait prints to explain itself. */
+  problems(limit = 20): string {
+    const lines = this.logs
+      .filter((l) => l.level === 'warn' || l.level === 'error')
+      .slice(-limit)
+      .map((l) => JSON.stringify(l));
+    return lines.length > 0 ? `operator warnings:\n${lines.join('\n')}` : 'operator warnings: none';
+  }
+
   /** SIGTERM (SIGKILL after 15 s); then reports any secret in its logs (e2e/support/log-scan.ts). */
   async stop(): Promise<void> {
     if (this.alive) this.child.kill('SIGTERM');
