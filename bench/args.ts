@@ -10,6 +10,8 @@ export interface BenchArgs {
   out: string;
   /** NODE_OPTIONS for the operator process (e.g. --max-old-space-size=100, to tell live memory from lazy GC). */
   operatorNodeOptions: string | undefined;
+  /** A directory for the operator's own log lines, at debug level (to explain a timing, not to measure one). */
+  operatorLogs: string | undefined;
 }
 
 export function parseBenchArgs(argv: string[]): BenchArgs {
@@ -21,13 +23,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
       repeats: { type: 'string' },
       out: { type: 'string' },
       'operator-node-options': { type: 'string' },
+      'operator-logs': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
     strict: true,
   });
   if (values.help) {
     throw new UsageError(
-      `usage: npm run bench -- [--quick] [--only ${SCENARIO_NAMES.join(',')}] [--repeats N] [--out FILE] [--operator-node-options OPTS]`,
+      `usage: npm run bench -- [--quick] [--only ${SCENARIO_NAMES.join(',')}] [--repeats N] [--out FILE] [--operator-node-options OPTS] [--operator-logs DIR]`,
     );
   }
   const quick = values.quick ?? false;
@@ -38,7 +41,14 @@ export function parseBenchArgs(argv: string[]): BenchArgs {
   const repeats = Number(values.repeats ?? (quick ? 1 : 3));
   if (!Number.isInteger(repeats) || repeats < 1) throw new UsageError('--repeats must be a whole number ≥ 1');
   const out = values.out ?? (quick ? 'bench/results/RESULTS.quick.md' : 'bench/RESULTS.md');
-  return { quick, only, repeats, out, operatorNodeOptions: values['operator-node-options'] };
+  return {
+    quick,
+    only,
+    repeats,
+    out,
+    operatorNodeOptions: values['operator-node-options'],
+    operatorLogs: values['operator-logs'],
+  };
 }
 
 export class UsageError extends Error {}

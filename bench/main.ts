@@ -20,6 +20,7 @@ async function main(): Promise<number> {
   const began = performance.now();
   log(`starting the local cluster (${args.quick ? 'quick run' : 'full run'}: ${args.only.join(', ')})`);
   if (args.operatorNodeOptions) process.env.BENCH_OPERATOR_NODE_OPTIONS = args.operatorNodeOptions;
+  if (args.operatorLogs) process.env.BENCH_OPERATOR_LOGS = resolve(args.operatorLogs);
   const cluster: BenchCluster = await startBenchCluster();
   log(`cluster up in ${cluster.startedInMs} ms: ${cluster.state.server}`);
   const results = new Results();

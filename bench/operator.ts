@@ -1,7 +1,7 @@
 // The operator as a user runs it: the built dist/main.js in its own process, under the chart's ServiceAccount,
 // leader election on, default coalescing window, info logs. On top of e2e's OperatorProcess: its /metrics
 // (reconciles, queue), and its RSS and CPU time from /proc.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { freePort } from '../e2e/cluster/cluster.js';
 import { waitFor } from '../e2e/cluster/wait.js';
@@ -48,7 +48,7 @@ export class BenchOperator {
       HTTP_HOST: '127.0.0.1',
       HTTP_PORT: String(port),
       RESYNC_PERIOD: '10m',
-      LOG_LEVEL: 'info',
+      LOG_LEVEL: globalThis.process.env.BENCH_OPERATOR_LOGS ? 'debug' : 'info',
       SHUTDOWN_TIMEOUT: '25s',
       NODE_OPTIONS: globalThis.process.env.BENCH_OPERATOR_NODE_OPTIONS ?? '',
       ...options.env,
@@ -146,6 +146,16 @@ export class BenchOperator {
   async stop(): Promise<void> {
     clearInterval(this.sampler);
     await this.process.stop();
+    this.saveLogs();
+  }
+
+  /** `--operator-logs DIR`: the process's log lines as JSON lines, one file per process. */
+  private saveLogs(): void {
+    const dir = globalThis.process.env.BENCH_OPERATOR_LOGS;
+    if (!dir) return;
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, `operator-${this.spawnedEpoch}-${this.process.pid ?? 0}.jsonl`);
+    writeFileSync(file, this.process.logs.map((line) => JSON.stringify(line)).join('\n') + '\n');
   }
 
   private sample(): void {

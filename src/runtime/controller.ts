@@ -191,7 +191,7 @@ export class Controller {
     let outcome: ReconcileOutcome;
     try {
       const result = await this.options.reconcile({ key, reconcileId, signal: abort, log });
-      outcome = this.onSuccess(key, result ?? {}, log);
+      outcome = this.onSuccess(key, result ?? {}, log.child({ durationMs: this.clock.now() - started }));
     } catch (thrown: unknown) {
       outcome = this.onError(key, toError(thrown), abort, log);
     } finally {
