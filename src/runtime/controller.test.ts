@@ -188,26 +188,28 @@ describe('Controller outcomes', () => {
     await controller.shutDown({ graceMs: 0 });
   });
 
-  it('logs each outcome at its level, with the controller, the key and the reconcile ID', async () => {
+  it('logs each outcome at its level, with the controller, the key, the reconcile ID and how long it took', async () => {
     const logger = new RecordingLogger();
+    const started: { clock?: FakeClock } = {};
     const results: (() => Promise<{ requeueAfterMs?: number } | void>)[] = [
-      () => Promise.resolve(),
+      () => started.clock!.advance(40),
       () => Promise.resolve({ requeueAfterMs: 5000 }),
       () => Promise.reject(new Error('boom')),
       () => Promise.reject(new TerminalError('bad spec')),
     ];
     const ids: string[] = [];
-    const { controller } = make(
+    const { controller, clock } = make(
       (ctx) => {
         ids.push(ctx.reconcileId);
         return results.shift()!();
       },
       { concurrency: 1, logger },
     );
+    started.clock = clock;
     controller.start();
     for (let i = 0; i < 4; i++) {
       controller.enqueue('ns/a');
-      await flushPromises();
+      await flushPromises(20); // the first reconcile advances the clock: more rounds
     }
     expect(logger.summary()).toEqual([
       'info controller started',
@@ -218,8 +220,14 @@ describe('Controller outcomes', () => {
     ]);
     expect(logger.lines[0]!.meta).toEqual({ controller: 'test', concurrency: 1 });
     const [, done, later, failed, terminal] = logger.lines;
-    expect(done!.meta).toEqual({ controller: 'test', key: 'ns/a', reconcileId: ids[0] });
-    expect(later!.meta).toEqual({ controller: 'test', key: 'ns/a', reconcileId: ids[1], requeueAfterMs: 5000 });
+    expect(done!.meta).toEqual({ controller: 'test', key: 'ns/a', reconcileId: ids[0], durationMs: 40 });
+    expect(later!.meta).toEqual({
+      controller: 'test',
+      key: 'ns/a',
+      reconcileId: ids[1],
+      durationMs: 0,
+      requeueAfterMs: 5000,
+    });
     expect(failed!.meta).toMatchObject({ key: 'ns/a', reconcileId: ids[2], retryInMs: 100, retries: 1 });
     expect(String(failed!.meta['err'])).toMatch(/boom/);
     expect(String(terminal!.meta['err'])).toMatch(/bad spec/);
