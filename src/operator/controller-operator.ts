@@ -4,8 +4,8 @@
 // which re-lists on every reconnect, delivers everything through one sequential queue and calls process.exit
 // on a watch error. Event handlers only turn objects into keys and hand them to the controllers' queues.
 // The framework's status/finalizer helpers swallow errors, so they are overridden to refuse use.
+import { createRequire } from 'node:module';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import pkg from '@dot-i/k8s-operator';
 import type { ResourceEvent, ResourceEventType, ResourceMeta } from '@dot-i/k8s-operator';
 import { systemClock, systemRandom, type Clock, type Random } from '../runtime/clock.js';
 import { Controller, type CoalesceOptions } from '../runtime/controller.js';
@@ -20,7 +20,12 @@ import { WatchRegistry, type WatchOptions } from './watch-registry.js';
 import type { ControllerRegistration } from './types.js';
 import { watchBindingsFor } from './watch-bindings.js';
 
-const { default: Operator, ResourceMetaImpl } = pkg;
+// Required once the static imports are evaluated: the framework (CommonJS) require()s @kubernetes/client-node (ESM),
+// which Jest's module runtime refuses while that module is still being linked as part of this module's graph. A
+// require() also gives the same module.exports under node, tsx and Jest (their import() interop differs).
+const { default: Operator, ResourceMetaImpl } = createRequire(import.meta.url)(
+  '@dot-i/k8s-operator',
+) as typeof import('@dot-i/k8s-operator');
 
 /** The framework's event, plus the previously cached copy of a MODIFIED object. */
 export interface WatchEvent extends ResourceEvent {
