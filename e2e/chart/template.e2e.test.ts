@@ -156,11 +156,16 @@ describe('helm template', () => {
     const docs = await renderChart('watchNamespaces={shop,blog}');
     expect(names(docs, 'Role').sort()).toEqual([
       'blog/r-cloudflare-operator',
+      'default/r-cloudflare-operator-cluster-events',
       'ops/r-cloudflare-operator',
       'ops/r-cloudflare-operator-leader-election',
       'shop/r-cloudflare-operator',
     ]);
-    expect(names(docs, 'RoleBinding')).toHaveLength(4);
+    expect(names(docs, 'RoleBinding')).toHaveLength(5);
+    // Events about ClusterTunnels, which the API server takes only in `default`.
+    expect(ofKind(docs, 'Role').find((r) => r.metadata.namespace === 'default')?.rules).toEqual([
+      { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
+    ]);
     expect(resources(ofKind(docs, 'ClusterRole')[0])).toEqual([
       'clustertunnels',
       'clustertunnels/finalizers',
@@ -178,6 +183,11 @@ describe('helm template', () => {
   it('watchNamespaces grants the very permissions of the cluster-wide default (which the chart e2e test checks)', async () => {
     const permissionsOf = (docs: Rendered[]) => [...grantedPermissions(roleRules(docs))].sort();
     expect(permissionsOf(await renderChart('watchNamespaces={shop}'))).toEqual(permissionsOf(await renderChart()));
+  });
+
+  it('watchNamespaces including default: the Role there already grants Events, no second one', async () => {
+    const docs = await renderChart('watchNamespaces={default}');
+    expect(names(docs, 'Role').filter((n) => n.startsWith('default/'))).toEqual(['default/r-cloudflare-operator']);
   });
 
   it('rbac.create=false renders no RBAC at all', async () => {

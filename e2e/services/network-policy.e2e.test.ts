@@ -165,16 +165,23 @@ describe('the cloudflared NetworkPolicy', () => {
       ]),
     );
     const name = `cluster-${edge}-cloudflared`;
-    const policy = await waitForPodRules(env.opNs.name, name, [
-      `${ns} app=blog: TCP/8080`,
-      `${other.name} app=docs: TCP/3000`,
-    ]);
+    // One rule per namespace, in namespace order (the names are random: sorted here too).
+    const policy = await waitForPodRules(
+      env.opNs.name,
+      name,
+      [`${ns} app=blog: TCP/8080`, `${other.name} app=docs: TCP/3000`].sort(),
+    );
     expect(policy.spec?.podSelector?.matchLabels).toEqual({
       'app.kubernetes.io/name': 'cloudflared',
       'cloudflare-operator.io/cluster-tunnel': edge,
     });
     // The Tunnel's policy is untouched by the ClusterTunnel's routes.
     expect(podRules(await getOptional(NETWORK_POLICY, ns, 'web-cloudflared'))).toEqual([`${ns} app=shop: TCP/8081`]);
+    // Events about a cluster-scoped object: the API server takes them in `default` only.
+    await waitFor(
+      async () => (await eventsOf('default', 'ClusterTunnel', edge)).find((e) => e.reason === 'DNSRecordsChanged'),
+      { description: `a DNSRecordsChanged Event on ClusterTunnel ${edge} in default`, giveUpIf: env.op.gone },
+    );
   });
 
   it('an ExternalName Service: no rule, NetworkPolicyReady False naming it, one Warning Event; Ready stays True', async () => {

@@ -6,7 +6,12 @@ import { sleep, systemClock, systemRandom, type Clock, type Random } from '../ru
 import type { OperatorConfig } from '../runtime/config.js';
 import { coalesceWindow, type Controller } from '../runtime/controller.js';
 import { describeError } from '../runtime/errors.js';
-import { KubeEventRecorder, kubeEventSink, type EventRecorder } from '../runtime/events.js';
+import {
+  CLUSTER_SCOPED_EVENTS_NAMESPACE,
+  KubeEventRecorder,
+  kubeEventSink,
+  type EventRecorder,
+} from '../runtime/events.js';
 import { HealthServer } from '../runtime/http-server.js';
 import { createKubeTransport, ResourceClient, type KubeTransport } from '../runtime/kube-client.js';
 import { LeaderElector, type LeaseApi } from '../runtime/leader-election.js';
@@ -68,7 +73,7 @@ export class Manager {
       clock: this.clock,
       logger: this.logger.child({ component: 'events' }),
       instance: this.identity,
-      clusterScopedNamespace: config.operatorNamespace,
+      clusterScopedNamespace: CLUSTER_SCOPED_EVENTS_NAMESPACE,
     });
     this.events = this.recorder;
     this.operator = new ControllerOperator({

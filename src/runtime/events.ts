@@ -11,6 +11,13 @@ import type { KubeTransport } from './kube-client.js';
 
 export const REPORTING_CONTROLLER = 'cloudflare-operator';
 
+/**
+ * Where Events about cluster-scoped objects (a ClusterTunnel) go: the API server refuses an events.k8s.io/v1 Event
+ * about an object without a namespace anywhere but `default` or `kube-system` (422 "involvedObject.namespace ...
+ * does not match event.namespace"); `kubectl describe` of a cluster-scoped object finds it there.
+ */
+export const CLUSTER_SCOPED_EVENTS_NAMESPACE = 'default';
+
 export type EventType = 'Normal' | 'Warning';
 
 export interface EventInput {
@@ -39,7 +46,7 @@ export interface EventRecorderOptions {
   logger: Logger;
   /** The pod identity, reported as reportingInstance. */
   instance: string;
-  /** Events about cluster-scoped objects go here (kubectl describe finds them across namespaces). */
+  /** Events about cluster-scoped objects go here (CLUSTER_SCOPED_EVENTS_NAMESPACE for a real API server). */
   clusterScopedNamespace: string;
   /** Repeats within this window join the first event's series. */
   seriesWindowMs?: number;
