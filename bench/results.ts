@@ -6,6 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { spread } from './stats.js';
+import * as prettier from 'prettier';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -145,7 +146,9 @@ const METHOD = [
 
 export async function writeResults(file: string, results: Results, run: RunInfo): Promise<void> {
   await mkdir(dirname(file), { recursive: true });
-  await writeFile(file, renderMarkdown(results, run));
+  // Formatted as the repository's prettier would (the file is committed, and `npm run lint` checks it).
+  const options = (await prettier.resolveConfig(file)) ?? {};
+  await writeFile(file, await prettier.format(renderMarkdown(results, run), { ...options, filepath: file }));
   const rawDir = join(root, 'bench/results/raw');
   await mkdir(rawDir, { recursive: true });
   const stamp = run.startedAt.toISOString().replace(/[:.]/g, '-');
