@@ -1,6 +1,7 @@
 // The Node flags the operator runs with in its image, so that the benchmarks measure it exactly as users run it.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { parse } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..');
 
@@ -12,4 +13,13 @@ export function imageNodeFlags(dockerfile = readFileSync(join(root, 'Dockerfile'
     throw new Error('the Dockerfile has no ENTRYPOINT ["node", ...flags, "dist/main.js"]');
   }
   return argv.slice(1, -1).map(String);
+}
+
+/** The NODE_OPTIONS the chart gives the operator by default: its V8 heap limit (`heapLimit`, MiB) from values.yaml. */
+export function chartNodeOptions(
+  values = readFileSync(join(root, 'charts', 'cloudflare-operator', 'values.yaml'), 'utf8'),
+): string {
+  const heapLimit = (parse(values) as { heapLimit?: unknown } | null)?.heapLimit;
+  if (!Number.isInteger(heapLimit)) throw new Error('the chart values have no integer heapLimit');
+  return `--max-old-space-size=${String(heapLimit)}`;
 }

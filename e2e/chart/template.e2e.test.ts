@@ -197,13 +197,20 @@ describe('helm template', () => {
     );
   });
 
-  it('clusterDomain, coalesceWindow and cloudflare.timeout reach the operator', async () => {
-    const rendered = await renderChart('clusterDomain=corp.internal', 'coalesceWindow=0', 'cloudflare.timeout=5s');
+  it('clusterDomain, coalesceWindow, cloudflare.timeout and heapLimit reach the operator', async () => {
+    const rendered = await renderChart(
+      'clusterDomain=corp.internal',
+      'coalesceWindow=0',
+      'cloudflare.timeout=5s',
+      'heapLimit=200',
+    );
     expect(env(rendered)).toMatchObject({
       CLUSTER_DOMAIN: 'corp.internal',
       COALESCE_WINDOW: '0',
       CLOUDFLARE_TIMEOUT: '5s',
+      NODE_OPTIONS: '--max-old-space-size=200',
     });
+    expect(env(await renderChart()).NODE_OPTIONS).toBe('--max-old-space-size=128');
   });
 });
 

@@ -48,6 +48,7 @@ export const refusedValues: ChartValuesCase[] = [
   { name: 'no ownerId', sets: ['ownerId='], refusedWith: '/ownerId' },
   { name: 'an ownerId with a space', sets: ['ownerId=my cluster'], refusedWith: '/ownerId' },
   { name: 'more than 5 operator replicas', sets: ['replicas=6'], refusedWith: '/replicas' },
+  { name: 'a heap limit too small to run in (MiB)', sets: ['heapLimit=32'], refusedWith: '/heapLimit' },
   { name: 'an unknown value (a typo)', sets: ['replicaCount=2'], refusedWith: "'replicaCount' not allowed" },
   { name: 'an unknown log level', sets: ['logLevel=trace'], refusedWith: '/logLevel' },
   { name: 'a watched namespace in upper case', sets: ['watchNamespaces={Shop}'], refusedWith: '/watchNamespaces/0' },

@@ -1,5 +1,5 @@
 // The benchmarks run the operator with the Node flags of the image's ENTRYPOINT: read from the Dockerfile.
-import { imageNodeFlags } from '../../bench/node-flags.js';
+import { chartNodeOptions, imageNodeFlags } from '../../bench/node-flags.js';
 
 describe('imageNodeFlags', () => {
   it('reads the flags between node and dist/main.js from the Dockerfile in the repo', () => {
@@ -20,5 +20,20 @@ describe('imageNodeFlags', () => {
     ['the shell form', 'ENTRYPOINT node dist/main.js'],
   ])('refuses a Dockerfile with %s', (_what, dockerfile) => {
     expect(() => imageNodeFlags(dockerfile)).toThrow('the Dockerfile has no ENTRYPOINT');
+  });
+});
+
+describe('chartNodeOptions', () => {
+  it("is the chart's default heap limit as NODE_OPTIONS", () => {
+    expect(chartNodeOptions()).toMatch(/^--max-old-space-size=\d+$/);
+    expect(chartNodeOptions('heapLimit: 200\n')).toBe('--max-old-space-size=200');
+  });
+
+  it.each([
+    ['none', 'logLevel: info\n'],
+    ['not a number', 'heapLimit: big\n'],
+    ['empty', ''],
+  ])('refuses values with %s', (_what, values) => {
+    expect(() => chartNodeOptions(values)).toThrow('no integer heapLimit');
   });
 });
