@@ -14,7 +14,7 @@ import {
 import type { LeaseRecord } from '../../src/runtime/leader-election.js';
 import { leaseToRecord } from '../../src/runtime/lease-api.js';
 import { adminKubeConfig, waitFor } from '../support/cluster.js';
-import { scanLogsForSecrets, outputLines } from '../support/log-scan.js';
+import { scanLogs, outputLines } from '../support/log-scan.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
@@ -177,7 +177,7 @@ export class OperatorProcess {
 
   /** Once per process, after it has exited. */
   private scanLogs(): Promise<void> {
-    this.logScan ??= scanLogsForSecrets({
+    this.logScan ??= scanLogs({
       name: `operator ${this.options.name}`,
       lines: outputLines(this.logs, this.stderr),
       kubeconfig: this.kubeconfig,

@@ -1,5 +1,5 @@
-// The e2e tests' Jest environment: Node's, plus a place where operator processes report secrets found in their
-// logs (e2e/support/log-scan.ts calls globalThis.reportLogLeak). Reports fail the test file once all its hooks have
+// The e2e tests' Jest environment: Node's, plus a place where operator processes report problems found in their
+// logs, a secret or a write refused as invalid (e2e/support/log-scan.ts calls globalThis.reportLogProblem). Reports fail the test file once all its hooks have
 // run, so that its cleanup (stopping the emulator, deleting namespaces) still happens and nothing is left to hang.
 // Every operator process a file starts is tracked (globalThis.trackProcess): one its cleanup left running (a failed
 // test, a hook that threw) is killed when the file ends, so it cannot write into the next files' emulators, which
@@ -9,8 +9,8 @@ import { TestEnvironment } from 'jest-environment-node';
 export default class E2eEnvironment extends TestEnvironment {
   constructor(config, context) {
     super(config, context);
-    this.leaks = [];
-    this.global.reportLogLeak = (report) => this.leaks.push(report);
+    this.problems = [];
+    this.global.reportLogProblem = (report) => this.problems.push(report);
     this.processes = [];
     this.global.trackProcess = (child) => this.processes.push(child);
   }
@@ -23,7 +23,7 @@ export default class E2eEnvironment extends TestEnvironment {
       process.stderr.write(`e2e: the test file left process ${child.pid} running: killed\n`);
       child.kill('SIGKILL');
     }
-    for (const report of this.leaks) {
+    for (const report of this.problems) {
       const error = new Error(report);
       error.stack = report; // the report is the whole story: no frames of this file
       state.unhandledErrors.push(error);

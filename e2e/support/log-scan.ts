@@ -1,6 +1,7 @@
 // The end-of-life check of every operator process the e2e suite runs (e2e/tunnel/support.ts and e2e/runtime/harness.ts
 // call it when their process has exited): no log line may hold a token, key, tunnel secret, tunnel token or
-// credentials file. The secret values come from where they live at that moment: every Secret in the cluster, the
+// credentials file, and none may report a write the API server refused as invalid (HTTP 422: an object the operator
+// built wrong, which it only logs, as it does for Events). The secret values come from where they live at that moment: every Secret in the cluster, the
 // Cloudflare emulator the process talked to, and the kubeconfig it authenticated with; values seen by an earlier check
 // of the same test file are kept, so a Secret deleted since still counts. What is found fails the test file
 // (e2e/support/environment.mjs).
@@ -74,19 +75,34 @@ export interface ScannedProcess {
 
 /** Set by the e2e Jest environment (e2e/support/environment.mjs), which fails the file after its cleanup. */
 declare global {
-  var reportLogLeak: ((report: string) => void) | undefined;
+  var reportLogProblem: ((report: string) => void) | undefined;
+}
+
+/** Warnings and errors that carry an API server's 422 (Invalid): the operator sent an object the API refuses. */
+export function invalidWrites(lines: readonly string[]): string[] {
+  return lines.filter((line) => /"level":"(warn|error)"/.test(line) && line.includes('HTTP 422'));
+}
+
+function report(problem: string): void {
+  if (!globalThis.reportLogProblem) throw new Error(problem);
+  globalThis.reportLogProblem(problem);
 }
 
 /**
- * Reports, naming line, form and origin (never the value), a known secret in the process's logs: to the e2e Jest
- * environment, which fails the test file once its hooks have run; elsewhere (the benchmarks) by throwing.
+ * Reports, naming line, form and origin (never the value), a known secret in the process's logs, and any write the
+ * API server refused as invalid: to the e2e Jest environment, which fails the test file once its hooks have run;
+ * elsewhere (the benchmarks) by throwing.
  */
-export async function scanLogsForSecrets(scanned: ScannedProcess): Promise<void> {
+export async function scanLogs(scanned: ScannedProcess): Promise<void> {
   await Promise.all([clusterSecrets(), emulatorSecrets(scanned.apiBaseUrl)]);
   kubeconfigSecrets(scanned.kubeconfig);
   const leaks = findLeaks(scanned.lines, remembered);
-  if (leaks.length === 0) return;
-  const report = describeLeaks(scanned.name, leaks, scanned.lines, remembered);
-  if (!globalThis.reportLogLeak) throw new Error(report);
-  globalThis.reportLogLeak(report);
+  if (leaks.length > 0) report(describeLeaks(scanned.name, leaks, scanned.lines, remembered));
+  const invalid = invalidWrites(scanned.lines);
+  // Not printed next to a leak (the lines may hold it): the file fails on the leak already.
+  if (invalid.length > 0 && leaks.length === 0) {
+    report(
+      `${scanned.name}: the API server refused ${invalid.length} write(s) as invalid (HTTP 422):\n${invalid.slice(0, 5).join('\n')}`,
+    );
+  }
 }

@@ -12,7 +12,7 @@ import { SECRET } from '../../src/controllers/shared/resources.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { adminKubeConfig, clusterState, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import { SimulatedCloudflared } from '../support/simulated-cloudflared.js';
-import { scanLogsForSecrets, outputLines } from '../support/log-scan.js';
+import { scanLogs, outputLines } from '../support/log-scan.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -120,7 +120,7 @@ export class OperatorProcess {
 
   /** Once per process, after it has exited. */
   private scanLogs(): Promise<void> {
-    this.logScan ??= scanLogsForSecrets({
+    this.logScan ??= scanLogs({
       name: `operator ${this.env.POD_NAME ?? this.pid}`,
       lines: outputLines(this.logs, this.stderr),
       apiBaseUrl: this.env.CLOUDFLARE_API_BASE_URL,

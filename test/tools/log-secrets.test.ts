@@ -1,4 +1,6 @@
-// The e2e log scan (e2e/support/log-secrets.ts) with planted secrets: it must catch each form and report no value.
+// The e2e log scan (e2e/support/log-secrets.ts, log-scan.ts) with planted secrets and refused writes: it must catch
+// each form of a secret and report no value, and every write the API server refused as invalid.
+import { invalidWrites } from '../../e2e/support/log-scan.js';
 import { describeLeaks, findLeaks, secretForms, secretValuesOf } from '../../e2e/support/log-secrets.js';
 
 const TOKEN = 'planted-api-token-0123456789';
@@ -56,5 +58,19 @@ describe('the log scan for secrets', () => {
 
   it('lists each form once', () => {
     expect(secretForms('plain-token-value').map((f) => f.form)).toEqual(['raw', 'base64', 'base64url']);
+  });
+});
+
+describe('invalidWrites: what the API server refused as invalid, from an operator log', () => {
+  it('keeps warnings and errors carrying HTTP 422, nothing else', () => {
+    const refused =
+      '{"level":"warn","message":"could not record event","error":"HTTP 422: Event \\"x\\" is invalid: involvedObject.namespace"}';
+    const lines = [
+      refused,
+      '{"level":"warn","message":"could not record event","error":"HTTP 403: forbidden"}',
+      '{"level":"debug","message":"retrying","error":"HTTP 422: is invalid"}',
+      '{"level":"info","message":"reconciled"}',
+    ];
+    expect(invalidWrites(lines)).toEqual([refused]);
   });
 });
