@@ -246,6 +246,42 @@ describe('TunnelReconciler: a new Tunnel', () => {
     expect(w.timeline.filter((t) => t.startsWith('kube') || t.includes('create') || t.includes('put'))).toEqual([]);
   });
 
+  it('tells the Tunnel about DNS records only when some changed, with what changed', async () => {
+    const w = world();
+    w.addService(service('shop', 'shop.example.com'));
+    await settle(w);
+    const dnsEvents = () => w.events.filter((e) => e.event.reason === 'DNSRecordsChanged').map((e) => e.event.note);
+    expect(dnsEvents()).toEqual(['DNS records: 1 created, 0 updated, 0 deleted']);
+    // The records are checked again after the verify period: nothing changed, nothing told.
+    await w.clock.advance(HOUR);
+    await w.reconcile();
+    expect(w.timeline).toContain('cloudflare listDnsRecords');
+    expect(dnsEvents()).toHaveLength(1);
+    w.kube.objects.delete(resourcePath(SERVICE, 'shop', 'shop'));
+    w.addService(service('blog', 'blog.example.com'));
+    await settle(w);
+    expect(dnsEvents()).toEqual([
+      'DNS records: 1 created, 0 updated, 0 deleted',
+      'DNS records: 1 created, 0 updated, 1 deleted',
+    ]);
+  });
+
+  it('a route with the dns annotation "false" gets its rule but no record', async () => {
+    const w = world({ tunnel: sampleTunnel({ configSource: 'cloudflare' }) });
+    const quiet = service('internal', 'internal.example.com');
+    quiet.metadata!.annotations![ServiceAnnotation.dns] = 'false';
+    w.addService(quiet);
+    w.addService(service('shop', 'shop.example.com'));
+    await settle(w);
+    expect((w.cloudflare.records.get('z1') ?? []).map((r) => r.name)).toEqual(['shop.example.com']);
+    const made = w.cloudflare.liveTunnels()[0]!;
+    expect(JSON.stringify(w.cloudflare.configurations.get(made.id))).toContain('internal.example.com');
+    expect(w.status()).toMatchObject({
+      configSource: 'cloudflare',
+      configHash: expect.stringMatching(/^[0-9a-f]{64}$/) as unknown,
+    });
+  });
+
   it('publishes a Service routed to it: a DNS record, its route Active once cloudflared runs it, an Event on the Service', async () => {
     const w = world({ tunnel: sampleTunnel({ configSource: 'cloudflare', cloudflared: { replicas: 1 } }) });
     w.addService(service('shop', 'shop.example.com'));
