@@ -23,3 +23,8 @@ export function chartNodeOptions(
   if (!Number.isInteger(heapLimit)) throw new Error('the chart values have no integer heapLimit');
   return `--max-old-space-size=${String(heapLimit)}`;
 }
+
+/** The operator's NODE_OPTIONS in the benchmarks: `--operator-node-options` if given, else the chart's default. */
+export function operatorNodeOptions(): string {
+  return process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartNodeOptions();
+}

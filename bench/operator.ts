@@ -7,7 +7,7 @@ import { freePort } from '../e2e/cluster/cluster.js';
 import { waitFor } from '../e2e/cluster/wait.js';
 import { OperatorProcess } from '../e2e/tunnel/support.js';
 import { OPERATOR_NAMESPACE } from './audit.js';
-import { chartNodeOptions, imageNodeFlags } from './node-flags.js';
+import { imageNodeFlags, operatorNodeOptions } from './node-flags.js';
 import { LEASE_NAME, OWNER_ID } from './cluster.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -50,7 +50,7 @@ export class BenchOperator {
       RESYNC_PERIOD: '10m',
       LOG_LEVEL: globalThis.process.env.BENCH_OPERATOR_LOGS ? 'debug' : 'info',
       SHUTDOWN_TIMEOUT: '25s',
-      NODE_OPTIONS: globalThis.process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartNodeOptions(),
+      NODE_OPTIONS: operatorNodeOptions(),
       ...options.env,
     };
     const spawnedAt = performance.now();

@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, release, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { chartNodeOptions } from './node-flags.js';
+import { operatorNodeOptions } from './node-flags.js';
 import { spread } from './stats.js';
 import * as prettier from 'prettier';
 
@@ -117,7 +117,7 @@ export function renderMarkdown(results: Results, run: RunInfo): string {
     `- Versions: ${Object.entries(versions())
       .map(([k, v]) => `${k} ${v}`)
       .join(', ')}`,
-    `- Repeats per scenario: ${run.repeats}; operator NODE_OPTIONS=${process.env.BENCH_OPERATOR_NODE_OPTIONS ?? chartNodeOptions()}`,
+    `- Repeats per scenario: ${run.repeats}; operator NODE_OPTIONS=${operatorNodeOptions()}`,
     '',
     '| scenario | metric | target | min | median | max | runs | |',
     '| --- | --- | --- | ---: | ---: | ---: | ---: | --- |',

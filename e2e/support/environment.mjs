@@ -1,9 +1,9 @@
 // The e2e tests' Jest environment: Node's, plus a place where operator processes report problems found in their
-// logs, a secret or a write refused as invalid (e2e/support/log-scan.ts calls globalThis.reportLogProblem). Reports fail the test file once all its hooks have
-// run, so that its cleanup (stopping the emulator, deleting namespaces) still happens and nothing is left to hang.
-// Every operator process a file starts is tracked (globalThis.trackProcess): one its cleanup left running (a failed
-// test, a hook that threw) is killed when the file ends, so it cannot write into the next files' emulators, which
-// may reuse its ports.
+// logs, a secret or a write refused as invalid (e2e/support/log-scan.ts calls globalThis.reportLogProblem).
+// Reports fail the test file once all its hooks have run, so that its cleanup (stopping the emulator, deleting
+// namespaces) still happens and nothing is left to hang. Every operator process a file starts is tracked
+// (globalThis.trackProcess): one its cleanup left running (a failed test, a hook that threw) is killed when the file
+// ends, so it cannot write into the next files' emulators, which may reuse its ports.
 import { TestEnvironment } from 'jest-environment-node';
 
 export default class E2eEnvironment extends TestEnvironment {

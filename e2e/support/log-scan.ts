@@ -1,10 +1,10 @@
 // The end-of-life check of every operator process the e2e suite runs (e2e/tunnel/support.ts and e2e/runtime/harness.ts
 // call it when their process has exited): no log line may hold a token, key, tunnel secret, tunnel token or
 // credentials file, and none may report a write the API server refused as invalid (HTTP 422: an object the operator
-// built wrong, which it only logs, as it does for Events). The secret values come from where they live at that moment: every Secret in the cluster, the
-// Cloudflare emulator the process talked to, and the kubeconfig it authenticated with; values seen by an earlier check
-// of the same test file are kept, so a Secret deleted since still counts. What is found fails the test file
-// (e2e/support/environment.mjs).
+// built wrong, which it only logs, as it does for Events). The secret values come from where they live at that
+// moment: every Secret in the cluster, the Cloudflare emulator the process talked to, and the kubeconfig it
+// authenticated with; values seen by an earlier check of the same test file are kept, so a Secret deleted since
+// still counts. What is found fails the test file (e2e/support/environment.mjs).
 import { readFileSync } from 'node:fs';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { ControlClient } from '../../test/cloudflare-emulator/index.js';

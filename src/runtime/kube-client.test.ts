@@ -3,7 +3,10 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeTransport } from './kube-client.js';
 
-/** A loopback API server stand-in that answers every request with `{}` and counts the connections it accepted. */
+/**
+ * A loopback API server stand-in that answers every request with the same object, and records the connections it
+ * accepted and the Authorization header of each request.
+ */
 async function countingServer(): Promise<{
   server: Server;
   url: string;
