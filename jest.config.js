@@ -7,6 +7,8 @@ const common = {
   ...preset,
   testEnvironment: 'node',
   moduleNameMapper: { '^(\\.{1,2}/.*)\\.js$': '$1' },
+  // A mutation run's sandbox (a copy of the project) is not part of it.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp/'],
 };
 const shortTimeout = { setupFilesAfterEnv: ['<rootDir>/jest.short-timeout.js'] };
 

@@ -1,4 +1,4 @@
-import { sameTunnel, sourceRef, tunnelRefKey, type TunnelRef } from './types.js';
+import { parseSourceRef, sameTunnel, sourceRef, tunnelRefKey, type TunnelRef } from './types.js';
 
 const tunnel: TunnelRef = { kind: 'Tunnel', namespace: 'shop', name: 'web' };
 const cluster: TunnelRef = { kind: 'ClusterTunnel', name: 'web' };
@@ -29,8 +29,25 @@ describe('sameTunnel', () => {
 
 describe('sourceRef', () => {
   it('names the kind, namespace and name', () => {
-    expect(sourceRef({ kind: 'Service', namespace: 'shop', name: 'web', uid: 'u', createdAt: '' })).toBe(
-      'Service shop/web',
-    );
+    expect(sourceRef({ kind: 'Service', namespace: 'shop', name: 'web' })).toBe('Service shop/web');
+  });
+});
+
+describe('parseSourceRef', () => {
+  it('reads back what sourceRef writes', () => {
+    const source = { kind: 'Service', namespace: 'shop', name: 'web' } as const;
+    expect(parseSourceRef(sourceRef(source))).toEqual(source);
+  });
+
+  it.each([
+    ['another kind', 'HTTPRoute shop/web'],
+    ['no namespace', 'Service web'],
+    ['an empty name', 'Service shop/'],
+    ['an extra part', 'Service shop/web/x'],
+    ['text around it', 'the Service shop/web'],
+    ['a trailing space', 'Service shop/web '],
+    ['nothing', ''],
+  ])('refuses %s', (_, ref) => {
+    expect(parseSourceRef(ref)).toBeUndefined();
   });
 });

@@ -57,6 +57,15 @@ export function sameTunnel(a: TunnelRef, b: TunnelRef): boolean {
 }
 
 /** `Service <namespace>/<name>`: how messages and rendered routes name a source. */
-export function sourceRef(source: RouteSource): string {
+export function sourceRef(source: Pick<RouteSource, 'kind' | 'namespace' | 'name'>): string {
   return `${source.kind} ${source.namespace}/${source.name}`;
+}
+
+const SOURCE_KINDS: readonly string[] = ['Service'] satisfies RouteSourceKind[];
+
+/** The source a `sourceRef` names (as a route status records it); undefined for anything else. */
+export function parseSourceRef(ref: string): Pick<RouteSource, 'kind' | 'namespace' | 'name'> | undefined {
+  const match = /^(\S+) ([^/\s]+)\/([^/\s]+)$/.exec(ref);
+  if (!match || !SOURCE_KINDS.includes(match[1]!)) return undefined;
+  return { kind: match[1] as RouteSourceKind, namespace: match[2]!, name: match[3]! };
 }

@@ -19,6 +19,8 @@ import { FakeKube } from '../../runtime/testing/fake-kube.js';
 import { CLUSTER_TUNNEL, DEPLOYMENT, SECRET, SERVICE, TUNNEL } from '../shared/resources.js';
 import { recordOwner } from './dns-step.js';
 import { TunnelReconciler } from './reconciler.js';
+import { PICKUP_GRACE_MS } from './connectors-step.js';
+import { SIBLING_RECHECK_MS } from './routes-step.js';
 import { readStoredTunnel, type StoredTunnel } from './stored-tunnel.js';
 
 const OWNER_ID = 'unit';
@@ -29,8 +31,8 @@ const HOUR = 3_600_000;
 
 type Obj = Record<string, unknown>;
 
-/** A Service of shop routed to the Tunnel shop/web under `hostname`. */
-function service(name: string, hostname: string): V1Service {
+/** A Service of shop routed to the Tunnel shop/`tunnel` (web by default) under `hostname`. */
+function service(name: string, hostname: string, tunnel = 'web'): V1Service {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -38,7 +40,7 @@ function service(name: string, hostname: string): V1Service {
       name,
       namespace: 'shop',
       uid: `uid-${name}`,
-      annotations: { [ServiceAnnotation.tunnel]: 'web', [ServiceAnnotation.hostnames]: hostname },
+      annotations: { [ServiceAnnotation.tunnel]: tunnel, [ServiceAnnotation.hostnames]: hostname },
     },
     spec: { ports: [{ name: 'http', port: 80 }] },
   };
@@ -57,9 +59,15 @@ function world(options: { tunnel?: TunnelLike; type?: ResourceType } = {}) {
   const timeline: string[] = [];
   const events: { regarding: string; event: EventInput }[] = [];
   const metrics: string[] = [];
+  /** Called at every Kubernetes write, after it is on the timeline (a test can abort the pass there). */
+  const kubeWriteHooks: ((entry: string) => void)[] = [];
   const transport = {
     request: (req: KubeRequest): Promise<unknown> => {
-      if (req.method !== 'GET') timeline.push(`kube ${req.method} ${req.path.split('/').slice(-2).join('/')}`);
+      if (req.method !== 'GET') {
+        const entry = `kube ${req.method} ${req.path.split('/').slice(-2).join('/')}`;
+        timeline.push(entry);
+        for (const hook of kubeWriteHooks) hook(entry);
+      }
       return kube.request(req);
     },
   };
@@ -106,8 +114,9 @@ function world(options: { tunnel?: TunnelLike; type?: ResourceType } = {}) {
   const key = subject.metadata.namespace
     ? `${subject.metadata.namespace}/${subject.metadata.name}`
     : subject.metadata.name!;
-  const reconcile = (signal = new AbortController().signal) =>
-    reconciler.reconcile({ key, reconcileId: 'r', signal, log: nullLogger });
+  const reconcileKey = (objectKey: string, signal = new AbortController().signal) =>
+    reconciler.reconcile({ key: objectKey, reconcileId: 'r', signal, log: nullLogger });
+  const reconcile = (signal?: AbortSignal) => reconcileKey(key, signal);
   return {
     kube,
     cloudflare,
@@ -117,6 +126,8 @@ function world(options: { tunnel?: TunnelLike; type?: ResourceType } = {}) {
     metrics,
     tunnel,
     reconcile,
+    reconcileKey,
+    onKubeWrite: (hook: (entry: string) => void) => kubeWriteHooks.push(hook),
     status: (): TunnelStatus | undefined => tunnel().status,
     condition: (conditionType: string) => tunnel().status?.conditions?.find((c) => c.type === conditionType),
     stored: (): StoredTunnel => readStoredTunnel(kube.get(SECRET_PATH)),
@@ -136,6 +147,37 @@ async function settle(w: World): Promise<unknown> {
   let result: unknown;
   for (let i = 0; i < 3; i++) result = await w.reconcile();
   return result;
+}
+
+/** Another Tunnel of shop in the same world (same API credentials); reconcile it with `w.reconcileKey(key)`. */
+function addTunnel(w: World, name: string, overrides: Parameters<typeof sampleTunnel>[0] = {}): string {
+  const other = sampleTunnel(overrides);
+  other.metadata = { ...other.metadata, name, uid: `uid-tunnel-${name}` };
+  w.kube.put(resourcePath(TUNNEL, 'shop', name), other as unknown as Obj);
+  return `shop/${name}`;
+}
+
+/** What came after the first `entry` on the timeline. */
+function after(timeline: readonly string[], entry: string): string[] {
+  const at = timeline.indexOf(entry);
+  if (at < 0) throw new Error(`${entry} is not on the timeline: ${timeline.join(', ')}`);
+  return timeline.slice(at + 1);
+}
+
+/** Marks the tunnel's cloudflared Deployment as rolled out: every wanted replica updated and ready. */
+function finishRollout(w: World): void {
+  const path = resourcePath(DEPLOYMENT, 'shop', objectNames(sampleTunnel()).deployment);
+  const deployment = w.kube.get(path) as { metadata: { generation?: number }; spec: { replicas?: number } };
+  const replicas = deployment.spec.replicas ?? 1;
+  w.kube.put(path, {
+    ...deployment,
+    status: {
+      observedGeneration: deployment.metadata.generation ?? 0,
+      replicas,
+      updatedReplicas: replicas,
+      readyReplicas: replicas,
+    },
+  });
 }
 
 describe('TunnelReconciler: a new Tunnel', () => {
@@ -221,6 +263,19 @@ describe('TunnelReconciler: a new Tunnel', () => {
     expect(w.status()?.routeCount).toBe(0);
   });
 
+  it("local mode: a new route's record waits with its rule while a rollout is in progress", async () => {
+    const w = world({ tunnel: sampleTunnel({ configSource: 'local', cloudflared: { replicas: 1 } }) });
+    w.addService(service('shop', 'shop.example.com'));
+    await w.reconcile(); // creates the Deployment: its rollout is in progress
+    w.addService(service('blog', 'blog.example.com'));
+    await w.reconcile();
+    const names = () => (w.cloudflare.records.get('z1') ?? []).map((r) => r.name).sort();
+    expect(names()).toEqual(['shop.example.com']);
+    finishRollout(w);
+    await w.reconcile(); // the rollout that carries blog starts, and its record goes with it
+    expect(names()).toEqual(['blog.example.com', 'shop.example.com']);
+  });
+
   it('cloudflare mode: a route added later is pushed in a new configuration version', async () => {
     const w = world({ tunnel: sampleTunnel({ configSource: 'cloudflare', cloudflared: { replicas: 1 } }) });
     w.addService(service('shop', 'shop.example.com'));
@@ -252,6 +307,10 @@ describe('TunnelReconciler: a new Tunnel', () => {
     await settle(w);
     const dnsEvents = () => w.events.filter((e) => e.event.reason === 'DNSRecordsChanged').map((e) => e.event.note);
     expect(dnsEvents()).toEqual(['DNS records: 1 created, 0 updated, 0 deleted']);
+    expect(w.events.find((e) => e.event.reason === 'DNSRecordsChanged')?.event).toMatchObject({
+      type: 'Normal',
+      action: 'SyncDNS',
+    });
     // The records are checked again after the verify period: nothing changed, nothing told.
     await w.clock.advance(HOUR);
     await w.reconcile();
@@ -354,12 +413,24 @@ describe('TunnelReconciler: failures', () => {
     expect(w.timeline).toContain('cloudflare getTunnel');
   });
 
-  it('writes nothing more once its signal is aborted (leadership lost)', async () => {
-    const w = world();
+  // Leadership lost in the middle of a pass: the step under way finishes, the next one does not start.
+  it.each([
+    // Obtaining the tunnel ends by storing its ID (else a restart would look for it by name).
+    ['cloudflare createTunnel', ['kube PATCH secrets/web-cloudflared-credentials']],
+    ['kube PATCH deployments/web-cloudflared', []],
+    ['cloudflare applyDnsBatch', []],
+    ['cloudflare getConnectors', []],
+  ])('aborted at %s (leadership lost): nothing more is called or written', async (point, expected) => {
+    const w = world({ tunnel: sampleTunnel({ configSource: 'local', cloudflared: { replicas: 1 } }) });
+    w.addService(service('shop', 'shop.example.com'));
     const controller = new AbortController();
-    w.cloudflare.onCall('createTunnel', () => controller.abort(new Error('leadership lost')));
+    const abortAt = (entry: string) => {
+      if (entry === point) controller.abort(new Error('leadership lost'));
+    };
+    w.onKubeWrite(abortAt);
+    for (const method of GATEWAY_METHODS) w.cloudflare.onCall(method, () => abortAt(`cloudflare ${method}`));
     await expect(w.reconcile(controller.signal)).rejects.toThrow('leadership lost');
-    expect(w.timeline.filter((t) => t.includes('status'))).toEqual([]);
+    expect(after(w.timeline, point)).toEqual(expected);
   });
 
   it('while another tunnel of ours holds a hostname it now wins, comes back soon', async () => {
@@ -367,8 +438,11 @@ describe('TunnelReconciler: failures', () => {
     w.addService(service('shop', 'shop.example.com'));
     const sibling = ownerComment(recordOwner(OWNER_ID, sampleClusterTunnel()));
     w.cloudflare.addRecord('z1', { name: 'shop.example.com', content: 'x.cfargotunnel.com', comment: sibling });
-    const result = await w.reconcile();
-    expect(result).toEqual({ requeueAfterMs: expect.any(Number) as number });
+    expect(await w.reconcile()).toEqual({ requeueAfterMs: SIBLING_RECHECK_MS });
+    // The pods came up: the connectors are read a moment later, sooner than the sibling is looked at again.
+    finishRollout(w);
+    expect(await w.reconcile()).toEqual({ requeueAfterMs: PICKUP_GRACE_MS });
+    expect(PICKUP_GRACE_MS).toBeLessThan(SIBLING_RECHECK_MS);
   });
 });
 
@@ -427,6 +501,109 @@ describe('TunnelReconciler: the account and zones', () => {
       { name: 'example.com', id: 'z1' },
       { name: 'new.org', id: 'z2' },
     ]);
+  });
+});
+
+describe('TunnelReconciler: zones and records', () => {
+  const twoZones = (zones: string[]) => sampleTunnel({ cloudflare: { ...sampleTunnel().spec.cloudflare, zones } });
+
+  it('with a zone missing, the records in the zones found still follow the routes (DNSReady says what is missing)', async () => {
+    const w = world({ tunnel: twoZones(['example.com', 'missing.org']) });
+    w.addService(service('shop', 'shop.example.com'));
+    await settle(w);
+    expect((w.cloudflare.records.get('z1') ?? []).map((r) => r.name)).toEqual(['shop.example.com']);
+    w.kube.objects.delete(resourcePath(SERVICE, 'shop', 'shop'));
+    await settle(w);
+    expect(w.cloudflare.records.get('z1') ?? []).toEqual([]);
+    expect(w.condition(ConditionType.DNSReady)).toMatchObject({ status: 'False', reason: Reason.ZoneNotFound });
+  });
+
+  it('a zone put in the spec is planned at once: records of this tunnel there that no route wants go', async () => {
+    const w = world({ tunnel: twoZones(['example.com', 'example.net']) });
+    w.cloudflare.addZone({ id: 'z3', name: 'example.net', accountId: ACCOUNT_ID });
+    w.addService(service('shop', 'shop.example.com'));
+    await settle(w);
+    // example.org takes example.net's place: the same number of zones, the same hostnames.
+    w.cloudflare.addZone({ id: 'z2', name: 'example.org', accountId: ACCOUNT_ID });
+    const ours = ownerComment(recordOwner(OWNER_ID, sampleTunnel()));
+    w.cloudflare.addRecord('z2', { name: 'old.example.org', content: 'x.cfargotunnel.com', comment: ours });
+    w.kube.put(TUNNEL_PATH, { ...w.tunnel(), spec: twoZones(['example.com', 'example.org']).spec });
+    await w.reconcile();
+    expect(w.cloudflare.records.get('z2') ?? []).toEqual([]);
+  });
+
+  it('a hostname held by a record of someone else is published as soon as that record goes', async () => {
+    const w = world();
+    w.addService(service('shop', 'shop.example.com'));
+    const foreign = w.cloudflare.addRecord('z1', { name: 'shop.example.com', content: '192.0.2.1', type: 'A' });
+    await w.reconcile();
+    expect(w.status()?.routes?.[0]).toMatchObject({ hostname: 'shop.example.com', state: 'Conflict' });
+    w.cloudflare.records.set(
+      'z1',
+      (w.cloudflare.records.get('z1') ?? []).filter((r) => r.id !== foreign.id),
+    );
+    await w.reconcile(); // no wait for the verify period
+    expect((w.cloudflare.records.get('z1') ?? []).map((r) => r.content)).toEqual([
+      `${w.cloudflare.liveTunnels()[0]!.id}.cfargotunnel.com`,
+    ]);
+  });
+});
+
+describe('TunnelReconciler: what the passes remember, per tunnel', () => {
+  it("a pass that changes nothing lists no zone again, even once another tunnel's conflict made the zone's copy doubtful", async () => {
+    const w = world();
+    w.addService(service('shop', 'shop.example.com'));
+    const api = addTunnel(w, 'api');
+    w.addService(service('clash', 'clash.example.com', 'api'));
+    w.cloudflare.addRecord('z1', { name: 'clash.example.com', content: '192.0.2.1', type: 'A' });
+    await settle(w);
+    await w.reconcileKey(api); // plans a conflict: the zone's copy is dropped
+    w.timeline.length = 0;
+    await w.reconcile();
+    expect(w.timeline).toEqual([]);
+  });
+
+  it('tunnels with the same credentials, account and zones look the account up once; other zones, apart', async () => {
+    const w = world();
+    w.cloudflare.addZone({ id: 'z2', name: 'example.org', accountId: ACCOUNT_ID });
+    const twin = addTunnel(w, 'twin');
+    const wide = addTunnel(w, 'wide', {
+      cloudflare: { ...sampleTunnel().spec.cloudflare, zones: ['example.com', 'example.org'] },
+    });
+    await settle(w);
+    w.timeline.length = 0;
+    await w.reconcileKey(twin);
+    expect(w.timeline.filter((t) => t.includes('resolveAccount') || t.includes('findZoneByName'))).toEqual([]);
+    await w.reconcileKey(wide);
+    expect(w.timeline.filter((t) => t.includes('resolveAccount'))).toHaveLength(1);
+    w.timeline.length = 0;
+    await w.reconcile(); // its account entry is still there
+    expect(w.timeline).toEqual([]);
+  });
+
+  it('two tunnels in cloudflare mode each keep their own pushed configuration: nothing pushed again', async () => {
+    const w = world({ tunnel: sampleTunnel({ configSource: 'cloudflare' }) });
+    const api = addTunnel(w, 'api', { configSource: 'cloudflare' });
+    w.addService(service('shop', 'shop.example.com'));
+    w.addService(service('docs', 'docs.example.com', 'api'));
+    await settle(w);
+    for (let i = 0; i < 3; i++) await w.reconcileKey(api);
+    await w.clock.advance(HOUR);
+    w.timeline.length = 0;
+    await w.reconcile();
+    await w.reconcileKey(api);
+    expect(w.timeline.filter((t) => t.includes('putTunnelConfiguration'))).toEqual([]);
+  });
+
+  it('new API credentials are checked against Cloudflare at once', async () => {
+    const w = world();
+    await settle(w);
+    const secretPath = resourcePath(SECRET, 'shop', 'cf-credentials');
+    const secret = w.kube.get(secretPath)!;
+    w.kube.put(secretPath, { ...secret, data: { apiToken: Buffer.from('a-new-token').toString('base64') } });
+    w.timeline.length = 0;
+    await w.reconcile();
+    expect(w.timeline).toEqual(expect.arrayContaining(['cloudflare resolveAccount', 'cloudflare getTunnel']));
   });
 });
 

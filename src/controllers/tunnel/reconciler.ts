@@ -29,7 +29,7 @@ import type { ResourceClient, ResourceType } from '../../runtime/kube-client.js'
 import { parseKey } from '../../runtime/keys.js';
 import type { CacheReader } from '../../operator/types.js';
 import { routeTable, tunnelRefOf, type TunnelRouteEntry } from '../../routes/route-table.js';
-import { tunnelRefKey } from '../../routes/types.js';
+import { parseSourceRef, tunnelRefKey } from '../../routes/types.js';
 import { updateStatus } from '../../runtime/status.js';
 import { deleteIfExists, readOptional } from '../shared/apply.js';
 import {
@@ -142,8 +142,7 @@ export class TunnelReconciler {
       this.deps.metrics?.forget(tunnel.kind, tunnel.metadata.namespace, tunnel.metadata.name ?? '');
       return undefined;
     }
-    signal.throwIfAborted();
-    await this.writeStatus(tunnel, report, signal);
+    await this.writeStatus(tunnel, report, signal); // refuses to write once the signal is aborted
     if ('error' in outcome) throw outcome.error;
     return outcome.result ?? (report.recheckAfterMs ? { requeueAfterMs: report.recheckAfterMs } : undefined);
   };
@@ -163,7 +162,7 @@ export class TunnelReconciler {
       );
       return live && hasFinalizer(live, FINALIZER) ? live : undefined;
     }
-    if (hasFinalizer(tunnel, FINALIZER)) return tunnel;
+    // No write when it is already there: the object as it is.
     return (await addFinalizer(client, this.type, tunnel, FINALIZER)).object ?? tunnel;
   }
 
@@ -200,8 +199,8 @@ export class TunnelReconciler {
   private noticeServices(tunnel: TunnelLike, report: Report): void {
     if (!report.fields.routes) return;
     for (const notice of serviceNotices(tunnelRefOf(tunnel), tunnel.status?.routes, report.fields.routes)) {
-      const [namespace, name] = notice.source.replace(/^Service /, '').split('/');
-      const service = this.deps.cache.get(SERVICE, `${namespace ?? ''}/${name ?? ''}`);
+      const source = parseSourceRef(notice.source);
+      const service = source?.kind === 'Service' && this.deps.cache.get(SERVICE, `${source.namespace}/${source.name}`);
       if (service) this.deps.events.record(service, notice.event);
     }
   }

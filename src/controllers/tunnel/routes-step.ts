@@ -84,7 +84,7 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
     previousConditions: tunnel.status?.conditions,
     report,
   });
-  if (desired.remoteConfig) memo.remember(uid, 'config', configPrint);
+  memo.remember(uid, 'config', configPrint); // (read only when there is a remote configuration)
 
   const hostnames = [
     ...new Map(served.filter((c) => c.dns).map((c) => [c.hostname, { hostname: c.hostname, zone: c.zone }])).values(),
@@ -92,7 +92,7 @@ export async function publishRoutes(input: PublishInput): Promise<void> {
   let dns: DnsOutcome | undefined;
   // While a rollout holds the configuration, the records wait with it: they are published with the rules that
   // serve them (no hostname resolving to a tunnel that answers 404), and a burst costs one DNS batch per rollout.
-  if (!rolledOut.held && (account.missingZones.length === 0 || hostnames.length > 0)) {
+  if (!rolledOut.held) {
     signal.throwIfAborted();
     dns = await syncRecords(input, hostnames);
     if (account.missingZones.length === 0) report.set(dnsCondition(dns, hostnames.length));
@@ -147,8 +147,9 @@ function recheckAfter(report: Report, ms: number): void {
 async function syncRecords(input: PublishInput, hostnames: { hostname: string; zone: string }[]): Promise<DnsOutcome> {
   const { tunnel, account, memo, report } = input;
   const uid = input.memoTunnel;
-  const adoptUnmanaged = withDefaults(tunnel.spec).dns.adoptUnmanaged;
-  const print = `${input.memoKey} ${JSON.stringify([account.zones.map((z) => z.id), hostnames, adoptUnmanaged])}`;
+  // Only a pass without problems is remembered, and after it every hostname has its record whatever the adoption
+  // setting: the zones and hostnames are all that can make the next pass differ.
+  const print = `${input.memoKey} ${JSON.stringify([account.zones.map((z) => z.id), hostnames])}`;
   if (memo.recall(uid, 'dns', print)) return nothingDone();
   const dns = await syncDns({
     gateway: input.gateway,
@@ -156,7 +157,7 @@ async function syncRecords(input: PublishInput, hostnames: { hostname: string; z
     owner: recordOwner(input.ownerId, tunnel),
     tunnelId: input.obtained.credentials.tunnelId,
     hostnames,
-    adoptUnmanaged,
+    adoptUnmanaged: withDefaults(tunnel.spec).dns.adoptUnmanaged,
     signal: input.signal,
     zoneInDoubt: input.zoneInDoubt,
   });

@@ -11,7 +11,7 @@ import type { CacheReader, KeyMapper } from '../../operator/types.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import { objectKey } from '../../runtime/keys.js';
 import { serviceTargets } from '../../routes/route-table.js';
-import { tunnelRefKey } from '../../routes/types.js';
+import { sourceRef, tunnelRefKey } from '../../routes/types.js';
 import { CLUSTER_TUNNEL, TUNNEL } from '../shared/resources.js';
 
 function explicitHostnames(service: KubernetesObject): string[] {
@@ -29,7 +29,11 @@ function allTunnels(cache: CacheReader): TunnelLike[] {
 /** Maps a Service to the keys of `primary` tunnels that must be reconciled. */
 export function tunnelsForService(primary: ResourceType): KeyMapper {
   return (service: KubernetesObject, cache: CacheReader): string[] => {
-    const source = `Service ${service.metadata?.namespace ?? ''}/${service.metadata?.name ?? ''}`;
+    const source = sourceRef({
+      kind: 'Service',
+      namespace: service.metadata?.namespace ?? '',
+      name: service.metadata?.name ?? '',
+    });
     const hostnames = new Set(explicitHostnames(service));
     const tunnels = allTunnels(cache);
     // Its own routes' hostnames (an invalid route's is ''), so every tunnel that lists one of its routes matches.
