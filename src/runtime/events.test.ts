@@ -37,12 +37,22 @@ class FakeSink implements EventSink {
   }
 }
 
-function setup(logger: Logger = nullLogger) {
+function setup(logger: Logger = nullLogger, options: { maxSeries?: number } = {}) {
   const clock = new FakeClock();
   const sink = new FakeSink();
-  const recorder = new KubeEventRecorder({ sink, clock, logger, instance: 'op-0_ab', clusterScopedNamespace: 'ops' });
+  const recorder = new KubeEventRecorder({
+    sink,
+    clock,
+    logger,
+    instance: 'op-0_ab',
+    clusterScopedNamespace: 'ops',
+    ...options,
+  });
   return { clock, sink, recorder };
 }
+
+/** The reasons of the Events created, in order. */
+const createdReasons = (sink: FakeSink) => sink.created.map((c) => c.event.reason);
 
 describe('KubeEventRecorder', () => {
   it('creates an events.k8s.io/v1 Event reported by cloudflare-operator', async () => {
@@ -54,6 +64,8 @@ describe('KubeEventRecorder', () => {
       namespace: 'ns',
       event: {
         apiVersion: 'events.k8s.io/v1',
+        kind: 'Event',
+        metadata: { name: expect.stringMatching(/^t\.[0-9a-f]{16}$/) as unknown, namespace: 'ns' },
         reportingController: 'cloudflare-operator',
         reportingInstance: 'op-0_ab',
         type: 'Warning',
@@ -132,10 +144,84 @@ describe('KubeEventRecorder', () => {
     expect(warnings).toEqual(['could not record event']);
   });
 
-  it('truncates long notes to the API limit', async () => {
+  it('truncates notes beyond the API limit (1,024 characters), marking the cut', async () => {
     const { sink, recorder } = setup();
-    recorder.record(tunnel, { ...warning, note: 'x'.repeat(5000) });
+    recorder.record(tunnel, { ...warning, note: 'x'.repeat(1024) });
+    recorder.record(tunnel, { ...warning, note: 'y'.repeat(1025) });
     await recorder.flush();
-    expect((sink.created[0]!.event.note as string).length).toBe(1024);
+    expect(sink.created.map((c) => c.event.note)).toEqual(['x'.repeat(1024), `${'y'.repeat(1023)}…`]);
+  });
+
+  it('a series lasts less than its window: a repeat at exactly 10 minutes starts a new Event', async () => {
+    const { sink, recorder, clock } = setup();
+    recorder.record(tunnel, warning);
+    await recorder.flush();
+    await clock.advance(10 * 60_000);
+    recorder.record(tunnel, warning);
+    await recorder.flush();
+    expect(sink.created).toHaveLength(2);
+    expect(sink.patched).toEqual([]);
+  });
+
+  it('a repeat whose series cannot be updated (other than gone) is logged, not made a new Event', async () => {
+    const warnings: string[] = [];
+    const logger: Logger = { ...nullLogger, warn: (m) => warnings.push(m), child: () => logger };
+    const { sink, recorder } = setup(logger);
+    recorder.record(tunnel, warning);
+    await recorder.flush();
+    sink.patch = () => Promise.reject(new ApiException(500, 'boom', {}, {}));
+    recorder.record(tunnel, warning);
+    await recorder.flush();
+    expect(sink.created).toHaveLength(1);
+    expect(warnings).toEqual(['could not record event']);
+  });
+
+  it('tells objects apart by UID (a recreated object gets its own Event) and events by every field', async () => {
+    const { sink, recorder } = setup();
+    const inTurn = [
+      () => recorder.record(tunnel, warning),
+      () => recorder.record({ ...tunnel, metadata: { ...tunnel.metadata, uid: 'u-recreated' } }, warning),
+      // Fields whose concatenations are equal: still two different events.
+      () => recorder.record(tunnel, { ...warning, reason: 'AB', action: 'C' }),
+      () => recorder.record(tunnel, { ...warning, reason: 'A', action: 'BC' }),
+    ];
+    for (const record of inTurn) {
+      record();
+      await recorder.flush();
+    }
+    expect(createdReasons(sink)).toEqual(['HostnameConflict', 'HostnameConflict', 'AB', 'A']);
+    expect(sink.patched).toEqual([]);
+  });
+
+  it('keeps at most maxSeries series, forgetting the one created longest ago', async () => {
+    const { sink, recorder, clock } = setup(nullLogger, { maxSeries: 2 });
+    const event = (reason: string) => ({ ...warning, reason });
+    recorder.record(tunnel, event('A'));
+    recorder.record(tunnel, event('B'));
+    await recorder.flush();
+    await clock.advance(10 * 60_000);
+    recorder.record(tunnel, event('A')); // a new series for A: now the newest
+    recorder.record(tunnel, event('C')); // B goes
+    await recorder.flush();
+    recorder.record(tunnel, event('A'));
+    recorder.record(tunnel, event('B'));
+    await recorder.flush();
+    expect(createdReasons(sink)).toEqual(['A', 'B', 'A', 'C', 'B']);
+    expect(sink.patched).toHaveLength(1);
+  });
+
+  it('flush waits for the Events still being sent', async () => {
+    const { sink, recorder } = setup();
+    let release!: () => void;
+    sink.create = () => new Promise<void>((resolve) => (release = resolve));
+    recorder.record(tunnel, warning);
+    let flushed = false;
+    const flushing = recorder.flush().then(() => (flushed = true));
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(flushed).toBe(false);
+    release();
+    await flushing;
+    expect(flushed).toBe(true);
   });
 });

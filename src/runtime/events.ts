@@ -107,9 +107,8 @@ export class KubeEventRecorder implements EventRecorder {
         });
         return;
       } catch (err: unknown) {
-        // The Event expired or was deleted: start a new one.
+        // The Event expired or was deleted: start a new one (which replaces this series).
         if (!isNotFound(err)) throw err;
-        this.series.delete(seriesKey);
       }
     }
     const name = `${meta.name ?? 'object'}.${randomBytes(8).toString('hex')}`;

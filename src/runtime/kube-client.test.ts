@@ -80,3 +80,79 @@ describe('createKubeTransport', () => {
     }
   });
 });
+
+/** A loopback server that answers with `reply(request, body)` and records every request it got. */
+async function scriptedServer(reply: (path: string) => { status: number; body: string }): Promise<{
+  server: Server;
+  url: string;
+  seen: { method?: string; url?: string; contentType?: string; body: string }[];
+}> {
+  const seen: { method?: string; url?: string; contentType?: string; body: string }[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      seen.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], body });
+      const answer = reply(req.url ?? '');
+      res.statusCode = answer.status;
+      res.end(answer.body);
+    });
+  });
+  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
+  const { port } = server.address() as AddressInfo;
+  return { server, url: `http://127.0.0.1:${port}`, seen };
+}
+
+describe('createKubeTransport: requests and answers', () => {
+  it('sends the method, the query (unset values left out), the body and its content type', async () => {
+    const { server, url, seen } = await scriptedServer(() => ({ status: 200, body: '{}' }));
+    try {
+      const transport = createKubeTransport(kubeConfigFor(url, () => 't'));
+      await transport.request({
+        method: 'PATCH',
+        path: '/api/v1/namespaces/shop/services/web',
+        query: { fieldManager: 'cloudflare-operator', dryRun: undefined },
+        body: { metadata: { labels: { a: 'b' } } },
+        contentType: 'application/merge-patch+json',
+      });
+      await transport.request({ method: 'POST', path: '/api/v1/namespaces', body: { kind: 'Namespace' } });
+      expect(seen).toEqual([
+        {
+          method: 'PATCH',
+          url: '/api/v1/namespaces/shop/services/web?fieldManager=cloudflare-operator',
+          contentType: 'application/merge-patch+json',
+          body: '{"metadata":{"labels":{"a":"b"}}}',
+        },
+        { method: 'POST', url: '/api/v1/namespaces', contentType: 'application/json', body: '{"kind":"Namespace"}' },
+      ]);
+    } finally {
+      await close(server);
+    }
+  });
+
+  it('answers 2xx with the parsed body (none: undefined, not JSON: the text); anything else is an ApiException', async () => {
+    const answers: Record<string, { status: number; body: string }> = {
+      '/ok': { status: 299, body: '{"kind":"Status"}' },
+      '/empty': { status: 200, body: '' },
+      '/text': { status: 200, body: 'plain text' },
+      '/redirect': { status: 300, body: '' },
+      '/missing': { status: 404, body: '{"kind":"Status","reason":"NotFound"}' },
+    };
+    const { server, url } = await scriptedServer((path) => answers[path]!);
+    try {
+      const transport = createKubeTransport(kubeConfigFor(url, () => 't'));
+      const get = (path: string) => transport.request({ method: 'GET', path });
+      await expect(get('/ok')).resolves.toEqual({ kind: 'Status' });
+      await expect(get('/empty')).resolves.toBeUndefined();
+      await expect(get('/text')).resolves.toBe('plain text');
+      await expect(get('/redirect')).rejects.toMatchObject({ code: 300 });
+      await expect(get('/missing')).rejects.toMatchObject({
+        code: 404,
+        body: { kind: 'Status', reason: 'NotFound' },
+        message: expect.stringContaining('GET /missing failed with HTTP 404') as string,
+      });
+    } finally {
+      await close(server);
+    }
+  });
+});
