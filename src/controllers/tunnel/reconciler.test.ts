@@ -323,6 +323,15 @@ describe('TunnelReconciler: a new Tunnel', () => {
       'DNS records: 1 created, 0 updated, 0 deleted',
       'DNS records: 1 created, 0 updated, 1 deleted',
     ]);
+    // A record of ours pointing elsewhere (seen at the next verify period) is updated, in the same pass as a new
+    // one is created.
+    const ours = ownerComment(recordOwner(OWNER_ID, sampleTunnel()));
+    w.cloudflare.addRecord('z1', { name: 'docs.example.com', content: 'old.cfargotunnel.com', comment: ours });
+    w.addService(service('docs', 'docs.example.com'));
+    w.addService(service('shop', 'shop.example.com'));
+    await w.clock.advance(HOUR);
+    await settle(w);
+    expect(dnsEvents().at(-1)).toBe('DNS records: 1 created, 1 updated, 0 deleted');
   });
 
   it('a route with the dns annotation "false" gets its rule but no record', async () => {
