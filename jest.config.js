@@ -16,6 +16,9 @@ export default {
   // A project-level testTimeout is ignored by jest; e2e tests need minutes (this root default), unit and
   // contract tests finish in milliseconds and get 10 s from jest.short-timeout.js, so a hung test fails fast.
   testTimeout: 120000,
+  // A handle a broken test leaves open (a server the code under test should have closed) fails that test; it must
+  // not also keep jest from exiting.
+  forceExit: true,
   projects: [
     { ...common, ...shortTimeout, displayName: 'unit', testMatch: ['<rootDir>/src/**/*.test.ts'] },
     { ...common, ...shortTimeout, displayName: 'contract', testMatch: ['<rootDir>/test/**/*.test.ts'] },

@@ -182,11 +182,26 @@ async function leading() {
       }
     },
   });
-  await manager.start();
+  const { port } = await manager.start();
   await flushPromises();
   expect(manager.isLeader()).toBe(true);
   expect(timeline.map((t) => t.what)).toContain('write ns/a');
-  return { manager, clock, leases, le, timeline, tunnelSource: tunnelSource! };
+  return { manager, clock, leases, le, config, port, timeline, tunnelSource: tunnelSource! };
+}
+
+/** The HTTP status of GET `path` on the Manager's server, or `closed` when nothing listens. */
+async function httpStatus(port: number, path: string): Promise<number | 'closed'> {
+  try {
+    return (await fetch(`http://127.0.0.1:${port}${path}`)).status;
+  } catch {
+    return 'closed';
+  }
+}
+
+/** The value of the leader gauge on /metrics. */
+async function leaderGauge(port: number): Promise<string | undefined> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  return /^cloudflare_operator_leader (\S+)$/m.exec(text)?.[1];
 }
 
 /** The writes noted after the first entry `mark`, in order. */
@@ -195,6 +210,41 @@ const writesAfter = (timeline: Timeline, mark: string): string[] => {
   if (from < 0) throw new Error(`no "${mark}" in the timeline`);
   return timeline.slice(from + 1).flatMap((t) => (t.what.startsWith('write') ? [t.what] : []));
 };
+
+describe('Manager.shutdown', () => {
+  it('in order: not ready at once, the reconcile in flight given its grace, then the lease released, the HTTP server closed last', async () => {
+    const { manager, clock, leases, config, port, timeline } = await leading();
+    expect(await leaderGauge(port)).toBe('1');
+    const began = clock.now();
+    let over = false;
+    const stopping = manager.shutdown('SIGTERM').then(() => (over = true));
+    await flushPromises();
+    expect(await httpStatus(port, '/readyz')).toBe(503);
+    expect(await httpStatus(port, '/healthz')).toBe(200);
+    // The reconcile runs on for the grace period (it may finish by itself meanwhile); the lease stays held.
+    await clock.advance(config.shutdownTimeoutMs - 100);
+    expect(timeline.map((t) => t.what)).not.toContain('aborted ns/a');
+    expect(leases.record?.holderIdentity).toBe(manager.identity);
+    await clock.advanceUntil(() => over, { stepMs: 100, limitMs: 10_000 });
+    await stopping;
+    expect(timeline.find((t) => t.what === 'aborted ns/a')?.at).toBe(began + config.shutdownTimeoutMs);
+    expect(leases.log.at(-1)).toBe('update '); // released: no holder, a standby takes it at its next poll
+    expect(await httpStatus(port, '/readyz')).toBe('closed');
+    await expect(manager.done).resolves.toBeUndefined();
+    expect(manager.isLeader()).toBe(false);
+  });
+
+  it('runs once however often it is asked', async () => {
+    const { manager, clock, leases } = await leading();
+    const first = manager.shutdown('SIGTERM');
+    const second = manager.shutdown('SIGINT');
+    expect(second).toBe(first);
+    let over = false;
+    void first.then(() => (over = true));
+    await clock.advanceUntil(() => over, { stepMs: 1_000, limitMs: 600_000 });
+    expect(leases.log.filter((l) => l === 'update ')).toHaveLength(1);
+  });
+});
 
 describe('Manager: leadership lost while the process lives on', () => {
   it('another replica takes the Lease: the renew that sees it stops the controllers at once, nothing is written after', async () => {
