@@ -1,7 +1,7 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ApiException } from '@kubernetes/client-node';
 import { KubeEventRecorder, type EventSink } from './events.js';
-import { nullLogger, type Logger } from './logger.js';
+import { nullLogger, type Logger, type LogMeta } from './logger.js';
 import { FakeClock } from './testing/fake-clock.js';
 
 const tunnel: KubernetesObject = {
@@ -115,19 +115,34 @@ describe('KubeEventRecorder', () => {
     expect(sink.created[0]!.namespace).toBe('ops');
   });
 
-  it('never throws into the caller; failures are logged', async () => {
-    const warnings: string[] = [];
-    const logger: Logger = { ...nullLogger, warn: (m) => warnings.push(m), child: () => logger };
+  it('never throws into the caller; failures are logged with the event and the object', async () => {
+    const warnings: { message: string; meta?: LogMeta }[] = [];
+    const logger: Logger = {
+      ...nullLogger,
+      warn: (message, meta) => warnings.push({ message, meta }),
+      child: () => logger,
+    };
     const { sink, recorder } = setup(logger);
     sink.fail = new ApiException(403, 'forbidden', {}, {});
     expect(() => recorder.record(tunnel, warning)).not.toThrow();
     await recorder.flush();
-    expect(warnings).toEqual(['could not record event']);
+    expect(warnings).toEqual([
+      {
+        message: 'could not record event',
+        meta: { error: expect.stringContaining('403') as string, reason: 'HostnameConflict', object: 'Tunnel ns/t' },
+      },
+    ]);
   });
 
-  it('drops an Event for a namespace being deleted quietly, whatever form the Status body has', async () => {
+  it('drops an Event for a namespace being deleted quietly (at debug level), whatever form the Status body has', async () => {
     const warnings: string[] = [];
-    const logger: Logger = { ...nullLogger, warn: (m) => warnings.push(m), child: () => logger };
+    const debugs: [string, LogMeta | undefined][] = [];
+    const logger: Logger = {
+      ...nullLogger,
+      warn: (m) => warnings.push(m),
+      debug: (m, meta) => debugs.push([m, meta]),
+      child: () => logger,
+    };
     const { sink, recorder } = setup(logger);
     const status = {
       kind: 'Status',
@@ -142,6 +157,10 @@ describe('KubeEventRecorder', () => {
     recorder.record(tunnel, warning);
     await recorder.flush();
     expect(warnings).toEqual(['could not record event']);
+    expect(debugs).toEqual([
+      ['event dropped: its namespace is being deleted', { reason: 'HostnameConflict' }],
+      ['event dropped: its namespace is being deleted', { reason: 'HostnameConflict' }],
+    ]);
   });
 
   it('truncates notes beyond the API limit (1,024 characters), marking the cut', async () => {

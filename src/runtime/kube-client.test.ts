@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
-import { createKubeTransport } from './kube-client.js';
+import { createKubeTransport, resourcePath, type ResourceType } from './kube-client.js';
 
 /**
  * A loopback API server stand-in that answers every request with the same object, and records the connections it
@@ -154,5 +154,25 @@ describe('createKubeTransport: requests and answers', () => {
     } finally {
       await close(server);
     }
+  });
+});
+
+describe('resourcePath', () => {
+  const services: ResourceType = { kind: 'Service', group: '', version: 'v1', plural: 'services', namespaced: true };
+  const tunnels: ResourceType = {
+    kind: 'ClusterTunnel',
+    group: 'cloudflare-operator.io',
+    version: 'v1alpha1',
+    plural: 'clustertunnels',
+    namespaced: false,
+  };
+
+  it.each([
+    [services, ['shop'], '/api/v1/namespaces/shop/services'],
+    [services, [undefined], '/api/v1/services'],
+    [services, ['shop', 'a b', 'status'], '/api/v1/namespaces/shop/services/a%20b/status'],
+    [tunnels, ['ignored', 'edge'], '/apis/cloudflare-operator.io/v1alpha1/clustertunnels/edge'],
+  ])('%#: %j %j → %s', (type, args, path) => {
+    expect(resourcePath(type, ...(args as [string?, string?, string?]))).toBe(path);
   });
 });
