@@ -1,7 +1,8 @@
 import type { KubernetesObject } from '@kubernetes/client-node';
 import { ApiException } from '@kubernetes/client-node';
 import { KubeEventRecorder, type EventSink } from './events.js';
-import { nullLogger, type Logger, type LogMeta } from './logger.js';
+import { nullLogger, type Logger } from './logger.js';
+import { RecordingLogger } from './testing/recording-logger.js';
 import { FakeClock } from './testing/fake-clock.js';
 
 const tunnel: KubernetesObject = {
@@ -116,18 +117,14 @@ describe('KubeEventRecorder', () => {
   });
 
   it('never throws into the caller; failures are logged with the event and the object', async () => {
-    const warnings: { message: string; meta?: LogMeta }[] = [];
-    const logger: Logger = {
-      ...nullLogger,
-      warn: (message, meta) => warnings.push({ message, meta }),
-      child: () => logger,
-    };
+    const logger = new RecordingLogger();
     const { sink, recorder } = setup(logger);
     sink.fail = new ApiException(403, 'forbidden', {}, {});
     expect(() => recorder.record(tunnel, warning)).not.toThrow();
     await recorder.flush();
-    expect(warnings).toEqual([
+    expect(logger.lines).toEqual([
       {
+        level: 'warn',
         message: 'could not record event',
         meta: { error: expect.stringContaining('403') as string, reason: 'HostnameConflict', object: 'Tunnel ns/t' },
       },
@@ -135,14 +132,7 @@ describe('KubeEventRecorder', () => {
   });
 
   it('drops an Event for a namespace being deleted quietly (at debug level), whatever form the Status body has', async () => {
-    const warnings: string[] = [];
-    const debugs: [string, LogMeta | undefined][] = [];
-    const logger: Logger = {
-      ...nullLogger,
-      warn: (m) => warnings.push(m),
-      debug: (m, meta) => debugs.push([m, meta]),
-      child: () => logger,
-    };
+    const logger = new RecordingLogger();
     const { sink, recorder } = setup(logger);
     const status = {
       kind: 'Status',
@@ -156,11 +146,13 @@ describe('KubeEventRecorder', () => {
     sink.fail = new ApiException(404, 'not found', status, {});
     recorder.record(tunnel, warning);
     await recorder.flush();
-    expect(warnings).toEqual(['could not record event']);
-    expect(debugs).toEqual([
-      ['event dropped: its namespace is being deleted', { reason: 'HostnameConflict' }],
-      ['event dropped: its namespace is being deleted', { reason: 'HostnameConflict' }],
-    ]);
+    const dropped = {
+      level: 'debug',
+      message: 'event dropped: its namespace is being deleted',
+      meta: { reason: 'HostnameConflict' },
+    };
+    expect(logger.lines.filter((l) => l.level === 'debug')).toEqual([dropped, dropped]);
+    expect(logger.summary().filter((l) => !l.startsWith('debug'))).toEqual(['warn could not record event']);
   });
 
   it('truncates notes beyond the API limit (1,024 characters), marking the cut', async () => {
@@ -183,8 +175,7 @@ describe('KubeEventRecorder', () => {
   });
 
   it('a repeat whose series cannot be updated (other than gone) is logged, not made a new Event', async () => {
-    const warnings: string[] = [];
-    const logger: Logger = { ...nullLogger, warn: (m) => warnings.push(m), child: () => logger };
+    const logger = new RecordingLogger();
     const { sink, recorder } = setup(logger);
     recorder.record(tunnel, warning);
     await recorder.flush();
@@ -192,7 +183,7 @@ describe('KubeEventRecorder', () => {
     recorder.record(tunnel, warning);
     await recorder.flush();
     expect(sink.created).toHaveLength(1);
-    expect(warnings).toEqual(['could not record event']);
+    expect(logger.summary()).toEqual(['warn could not record event']);
   });
 
   it('tells objects apart by UID (a recreated object gets its own Event) and events by every field', async () => {

@@ -3,27 +3,43 @@ import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { createKubeTransport, resourcePath, type ResourceType } from './kube-client.js';
 
+interface SeenRequest {
+  method?: string;
+  url?: string;
+  contentType?: string;
+  authorization?: string;
+  body: string;
+}
+
+const NAMESPACE = () => ({ status: 200, body: '{"kind":"Namespace"}' });
+
 /**
- * A loopback API server stand-in that answers every request with the same object, and records the connections it
- * accepted and the Authorization header of each request.
+ * A loopback API server stand-in that answers each request with `reply(path)` (by default the same object), and
+ * records every request it got and the connections it accepted.
  */
-async function countingServer(): Promise<{
+async function loopbackServer(reply: (path: string) => { status: number; body: string } = NAMESPACE): Promise<{
   server: Server;
   url: string;
+  seen: SeenRequest[];
   connections: () => number;
-  tokens: string[];
 }> {
-  const tokens: string[] = [];
+  const seen: SeenRequest[] = [];
   let accepted = 0;
   const server = createServer((req, res) => {
-    tokens.push(req.headers.authorization ?? '');
-    res.setHeader('Content-Type', 'application/json');
-    res.end('{"kind":"Namespace"}');
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => {
+      const { authorization } = req.headers;
+      seen.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], authorization, body });
+      const answer = reply(req.url ?? '');
+      res.statusCode = answer.status;
+      res.end(answer.body);
+    });
   });
   server.on('connection', () => accepted++);
   await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
   const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, connections: () => accepted, tokens };
+  return { server, url: `http://127.0.0.1:${port}`, seen, connections: () => accepted };
 }
 
 async function close(server: Server): Promise<void> {
@@ -51,7 +67,7 @@ function kubeConfigFor(server: string, token: () => string): KubeConfig {
 
 describe('createKubeTransport', () => {
   it('reuses kept-alive connections: not a new one (a TCP and TLS handshake) for every request', async () => {
-    const { server, url, connections } = await countingServer();
+    const { server, url, connections } = await loopbackServer();
     try {
       const transport = createKubeTransport(kubeConfigFor(url, () => 't'));
       for (let i = 0; i < 10; i++) {
@@ -67,45 +83,23 @@ describe('createKubeTransport', () => {
   });
 
   it('applies the credentials per request over the kept connection: a rotated token is sent from then on', async () => {
-    const { server, url, tokens } = await countingServer();
+    const { server, url, seen } = await loopbackServer();
     let token = 'first';
     try {
       const transport = createKubeTransport(kubeConfigFor(url, () => token));
       await transport.request({ method: 'GET', path: '/api/v1/namespaces/default' });
       token = 'rotated';
       await transport.request({ method: 'GET', path: '/api/v1/namespaces/default' });
-      expect(tokens).toEqual(['Bearer first', 'Bearer rotated']);
+      expect(seen.map((r) => r.authorization)).toEqual(['Bearer first', 'Bearer rotated']);
     } finally {
       await close(server);
     }
   });
 });
 
-/** A loopback server that answers with `reply(request, body)` and records every request it got. */
-async function scriptedServer(reply: (path: string) => { status: number; body: string }): Promise<{
-  server: Server;
-  url: string;
-  seen: { method?: string; url?: string; contentType?: string; body: string }[];
-}> {
-  const seen: { method?: string; url?: string; contentType?: string; body: string }[] = [];
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-    req.on('end', () => {
-      seen.push({ method: req.method, url: req.url, contentType: req.headers['content-type'], body });
-      const answer = reply(req.url ?? '');
-      res.statusCode = answer.status;
-      res.end(answer.body);
-    });
-  });
-  await new Promise<void>((ready) => server.listen(0, '127.0.0.1', ready));
-  const { port } = server.address() as AddressInfo;
-  return { server, url: `http://127.0.0.1:${port}`, seen };
-}
-
 describe('createKubeTransport: requests and answers', () => {
   it('sends the method, the query (unset values left out), the body and its content type', async () => {
-    const { server, url, seen } = await scriptedServer(() => ({ status: 200, body: '{}' }));
+    const { server, url, seen } = await loopbackServer(() => ({ status: 200, body: '{}' }));
     try {
       const transport = createKubeTransport(kubeConfigFor(url, () => 't'));
       await transport.request({
@@ -121,9 +115,16 @@ describe('createKubeTransport: requests and answers', () => {
           method: 'PATCH',
           url: '/api/v1/namespaces/shop/services/web?fieldManager=cloudflare-operator',
           contentType: 'application/merge-patch+json',
+          authorization: 'Bearer t',
           body: '{"metadata":{"labels":{"a":"b"}}}',
         },
-        { method: 'POST', url: '/api/v1/namespaces', contentType: 'application/json', body: '{"kind":"Namespace"}' },
+        {
+          method: 'POST',
+          url: '/api/v1/namespaces',
+          contentType: 'application/json',
+          authorization: 'Bearer t',
+          body: '{"kind":"Namespace"}',
+        },
       ]);
     } finally {
       await close(server);
@@ -138,7 +139,7 @@ describe('createKubeTransport: requests and answers', () => {
       '/redirect': { status: 300, body: '' },
       '/missing': { status: 404, body: '{"kind":"Status","reason":"NotFound"}' },
     };
-    const { server, url } = await scriptedServer((path) => answers[path]!);
+    const { server, url } = await loopbackServer((path) => answers[path]!);
     try {
       const transport = createKubeTransport(kubeConfigFor(url, () => 't'));
       const get = (path: string) => transport.request({ method: 'GET', path });

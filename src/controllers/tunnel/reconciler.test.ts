@@ -164,6 +164,11 @@ function after(timeline: readonly string[], entry: string): string[] {
   return timeline.slice(at + 1);
 }
 
+/** The names of the records in a zone of the fake Cloudflare, in order. */
+function recordNames(w: World, zoneId = 'z1'): string[] {
+  return (w.cloudflare.records.get(zoneId) ?? []).map((r) => r.name);
+}
+
 /** Marks the tunnel's cloudflared Deployment as rolled out: every wanted replica updated and ready. */
 function finishRollout(w: World): void {
   const path = resourcePath(DEPLOYMENT, 'shop', objectNames(sampleTunnel()).deployment);
@@ -269,11 +274,10 @@ describe('TunnelReconciler: a new Tunnel', () => {
     await w.reconcile(); // creates the Deployment: its rollout is in progress
     w.addService(service('blog', 'blog.example.com'));
     await w.reconcile();
-    const names = () => (w.cloudflare.records.get('z1') ?? []).map((r) => r.name).sort();
-    expect(names()).toEqual(['shop.example.com']);
+    expect(recordNames(w)).toEqual(['shop.example.com']);
     finishRollout(w);
     await w.reconcile(); // the rollout that carries blog starts, and its record goes with it
-    expect(names()).toEqual(['blog.example.com', 'shop.example.com']);
+    expect(recordNames(w).sort()).toEqual(['blog.example.com', 'shop.example.com']);
   });
 
   it('cloudflare mode: a route added later is pushed in a new configuration version', async () => {
@@ -341,7 +345,7 @@ describe('TunnelReconciler: a new Tunnel', () => {
     w.addService(quiet);
     w.addService(service('shop', 'shop.example.com'));
     await settle(w);
-    expect((w.cloudflare.records.get('z1') ?? []).map((r) => r.name)).toEqual(['shop.example.com']);
+    expect(recordNames(w)).toEqual(['shop.example.com']);
     const made = w.cloudflare.liveTunnels()[0]!;
     expect(JSON.stringify(w.cloudflare.configurations.get(made.id))).toContain('internal.example.com');
     expect(w.status()).toMatchObject({
@@ -363,9 +367,7 @@ describe('TunnelReconciler: a new Tunnel', () => {
       expect.objectContaining({ hostname: 'shop.example.com', source: 'Service shop/shop', state: 'Pending' }),
     ]);
     // cloudflared comes up and runs the pushed configuration.
-    const deploymentPath = resourcePath(DEPLOYMENT, 'shop', objectNames(sampleTunnel()).deployment);
-    const deployment = w.kube.get(deploymentPath)!;
-    w.kube.put(deploymentPath, { ...deployment, status: { readyReplicas: 1, replicas: 1, updatedReplicas: 1 } });
+    finishRollout(w);
     const version = w.cloudflare.configurations.get(made.id)!.version;
     w.cloudflare.connectors.set(made.id, { count: 1, colos: ['fra'], versions: ['2026.8.2'], configVersion: version });
     await w.clock.advance(HOUR);
@@ -520,10 +522,10 @@ describe('TunnelReconciler: zones and records', () => {
     const w = world({ tunnel: twoZones(['example.com', 'missing.org']) });
     w.addService(service('shop', 'shop.example.com'));
     await settle(w);
-    expect((w.cloudflare.records.get('z1') ?? []).map((r) => r.name)).toEqual(['shop.example.com']);
+    expect(recordNames(w)).toEqual(['shop.example.com']);
     w.kube.objects.delete(resourcePath(SERVICE, 'shop', 'shop'));
     await settle(w);
-    expect(w.cloudflare.records.get('z1') ?? []).toEqual([]);
+    expect(recordNames(w)).toEqual([]);
     expect(w.condition(ConditionType.DNSReady)).toMatchObject({ status: 'False', reason: Reason.ZoneNotFound });
   });
 
@@ -538,7 +540,7 @@ describe('TunnelReconciler: zones and records', () => {
     w.cloudflare.addRecord('z2', { name: 'old.example.org', content: 'x.cfargotunnel.com', comment: ours });
     w.kube.put(TUNNEL_PATH, { ...w.tunnel(), spec: twoZones(['example.com', 'example.org']).spec });
     await w.reconcile();
-    expect(w.cloudflare.records.get('z2') ?? []).toEqual([]);
+    expect(recordNames(w, 'z2')).toEqual([]);
   });
 
   it('a hostname held by a record of someone else is published as soon as that record goes', async () => {
