@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { freePort } from '../e2e/cluster/cluster.js';
 import { waitFor } from '../e2e/cluster/wait.js';
 import { OperatorProcess } from '../e2e/tunnel/support.js';
+import { metricSum } from '../src/runtime/testing/metrics-text.js';
 import { OPERATOR_NAMESPACE } from './audit.js';
 import { imageNodeFlags, operatorNodeOptions } from './node-flags.js';
 import { LEASE_NAME, OWNER_ID } from './cluster.js';
@@ -92,14 +93,7 @@ export class BenchOperator {
 
   /** Samples of /metrics, summed over label sets: `name` or `name{label="value"}` fragments. */
   async metric(name: string, labelFragment = ''): Promise<number> {
-    const text = await (await fetch(this.metricsUrl)).text();
-    let total = 0;
-    for (const line of text.split('\n')) {
-      if (!line.startsWith(`${name}{`) && !line.startsWith(`${name} `)) continue;
-      if (labelFragment && !line.includes(labelFragment)) continue;
-      total += Number(line.slice(line.lastIndexOf(' ') + 1));
-    }
-    return total;
+    return metricSum(await (await fetch(this.metricsUrl)).text(), name, labelFragment);
   }
 
   /** Milliseconds from spawn to the first completed reconcile (polls /metrics every 10 ms). */

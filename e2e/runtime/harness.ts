@@ -13,6 +13,7 @@ import {
 } from '@kubernetes/client-node';
 import type { LeaseRecord } from '../../src/runtime/leader-election.js';
 import { leaseToRecord } from '../../src/runtime/lease-api.js';
+import { metricSum } from '../../src/runtime/testing/metrics-text.js';
 import { adminKubeConfig, waitFor } from '../support/cluster.js';
 import { scanLogs, outputLines } from '../support/log-scan.js';
 
@@ -139,12 +140,7 @@ export class OperatorProcess {
 
   /** The sum of a metric's samples whose labels contain `labels` (e.g. `name="probe"`), from /metrics. */
   async metric(name: string, labels = ''): Promise<number> {
-    const { body } = await this.http('/metrics');
-    return body
-      .split('\n')
-      .filter((line) => line.startsWith(`${name}{`) || line.startsWith(`${name} `))
-      .filter((line) => line.slice(name.length).split(' ')[0]!.includes(labels))
-      .reduce((sum, line) => sum + Number(line.split(' ').at(-1)), 0);
+    return metricSum((await this.http('/metrics')).body, name, labels);
   }
 
   /** Its leader-election identity (pod name + random suffix), from the "starting" log line. */

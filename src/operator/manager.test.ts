@@ -6,6 +6,7 @@ import { nullLogger, type Logger, type LogMeta } from '../runtime/logger.js';
 import { sleep } from '../runtime/clock.js';
 import { FakeClock, flushPromises } from '../runtime/testing/fake-clock.js';
 import { FakeLeaseApi } from '../runtime/testing/fake-lease-api.js';
+import { metricSum } from '../runtime/testing/metrics-text.js';
 import { FakeSource } from '../runtime/testing/fake-source.js';
 import { Manager } from './manager.js';
 import {
@@ -199,9 +200,8 @@ async function httpStatus(port: number, path: string): Promise<number | 'closed'
 }
 
 /** The value of the leader gauge on /metrics. */
-async function leaderGauge(port: number): Promise<string | undefined> {
-  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-  return /^cloudflare_operator_leader (\S+)$/m.exec(text)?.[1];
+async function leaderGauge(port: number): Promise<number> {
+  return metricSum(await (await fetch(`http://127.0.0.1:${port}/metrics`)).text(), 'cloudflare_operator_leader');
 }
 
 /** The writes noted after the first entry `mark`, in order. */
@@ -214,7 +214,7 @@ const writesAfter = (timeline: Timeline, mark: string): string[] => {
 describe('Manager.shutdown', () => {
   it('in order: not ready at once, the reconcile in flight given its grace, then the lease released, the HTTP server closed last', async () => {
     const { manager, clock, leases, config, port, timeline } = await leading();
-    expect(await leaderGauge(port)).toBe('1');
+    expect(await leaderGauge(port)).toBe(1);
     const began = clock.now();
     let over = false;
     const stopping = manager.shutdown('SIGTERM').then(() => (over = true));
