@@ -12,7 +12,7 @@ import { build } from 'esbuild';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The call controller-operator.ts loads the framework with (see there why), and what the bundle needs instead. */
-const FRAMEWORK_LOAD = "createRequire(import.meta.url)(\n  '@dot-i/k8s-operator',\n)";
+const FRAMEWORK_LOAD = /createRequire\(import\.meta\.url\)\(\s*'@dot-i\/k8s-operator',?\s*\)/;
 const FRAMEWORK_REQUIRE = "require('@dot-i/k8s-operator')";
 
 /**
@@ -24,7 +24,7 @@ const bundledFramework = {
   setup(b) {
     b.onLoad({ filter: /[/\\]src[/\\]operator[/\\]controller-operator\.ts$/ }, async (args) => {
       const source = await readFile(args.path, 'utf8');
-      if (!source.includes(FRAMEWORK_LOAD)) {
+      if (!FRAMEWORK_LOAD.test(source)) {
         throw new Error(`${args.path} no longer loads the framework with ${FRAMEWORK_LOAD}: update scripts/bundle.mjs`);
       }
       return { contents: source.replace(FRAMEWORK_LOAD, FRAMEWORK_REQUIRE), loader: 'ts' };

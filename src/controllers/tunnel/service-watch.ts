@@ -11,6 +11,7 @@ import type { CacheReader, KeyMapper } from '../../operator/types.js';
 import type { ResourceType } from '../../runtime/kube-client.js';
 import { objectKey } from '../../runtime/keys.js';
 import { serviceTargets } from '../../routes/route-table.js';
+import { sourceOf } from '../../routes/service-routes.js';
 import { sourceRef, tunnelRefKey } from '../../routes/types.js';
 import { CLUSTER_TUNNEL, TUNNEL } from '../shared/resources.js';
 
@@ -29,11 +30,7 @@ function allTunnels(cache: CacheReader): TunnelLike[] {
 /** Maps a Service to the keys of `primary` tunnels that must be reconciled. */
 export function tunnelsForService(primary: ResourceType): KeyMapper {
   return (service: KubernetesObject, cache: CacheReader): string[] => {
-    const source = sourceRef({
-      kind: 'Service',
-      namespace: service.metadata?.namespace ?? '',
-      name: service.metadata?.name ?? '',
-    });
+    const source = sourceRef(sourceOf(service));
     const hostnames = new Set(explicitHostnames(service));
     const tunnels = allTunnels(cache);
     // Its own routes' hostnames (an invalid route's is ''), so every tunnel that lists one of its routes matches.
