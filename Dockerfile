@@ -20,8 +20,14 @@ COPY --from=build --chown=root:root /app/dist ./dist
 COPY --chown=root:root package.json ./
 USER 65532:65532
 EXPOSE 8080
-# A 2 MiB young generation (V8's default grows to 16 MiB per semi-space) keeps the resident size down by ~45 MB at
-# the cost of more frequent, cheap scavenges; source maps stay off (dist/main.js.map is beside the bundle for
-# `node --enable-source-maps`, at a cost of ~30 MB). The benchmarks run the operator with exactly these flags
-# (bench/operator.ts reads this line).
-ENTRYPOINT ["node", "--max-semi-space-size=2", "dist/main.js"]
+# Memory before speed, for an operator that mostly waits on the network (measured by `npm run bench -- --only
+# scale`, 1,000 Services / 20 Tunnels; docs/operations.md#memory has the numbers):
+# - one malloc arena: glibc gives each thread that allocates an arena of its own, and V8's compiler and GC threads
+#   keep ~25 MB in theirs;
+# - no optimizing compilers (TurboFan, Maglev; WebAssembly stays on its baseline tier): their code, compile memory
+#   and optimized code cost ~15 MB, and the operator spent no more CPU without them (its time is I/O and JSON);
+# - a 1 MiB young generation (V8's default grows to 16 MiB per semi-space) and V8's size-over-speed heuristics.
+# Source maps stay off (dist/main.js.map is beside the bundle for `node --enable-source-maps`, at a cost of ~30 MB).
+# The benchmarks run the operator with exactly this environment and these flags (bench/node-flags.ts reads them).
+ENV MALLOC_ARENA_MAX=1
+ENTRYPOINT ["node", "--max-semi-space-size=1", "--optimize-for-size", "--no-turbofan", "--no-maglev", "--no-wasm-tier-up", "dist/main.js"]

@@ -1,4 +1,4 @@
-// The Node flags the operator runs with in its image, so that the benchmarks measure it exactly as users run it.
+// The Node flags and environment the operator runs with in its image, so that the benchmarks measure it exactly as users run it.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
@@ -13,6 +13,23 @@ export function imageNodeFlags(dockerfile = readFileSync(join(root, 'Dockerfile'
     throw new Error('the Dockerfile has no ENTRYPOINT ["node", ...flags, "dist/main.js"]');
   }
   return argv.slice(1, -1).map(String);
+}
+
+/**
+ * The environment the image sets (`ENV NAME=value` lines of the Dockerfile), which the operator's process gets too:
+ * some of it tunes the runtime (MALLOC_ARENA_MAX). One name=value pair per line, the form this Dockerfile uses.
+ */
+export function imageEnv(dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8')): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const line of dockerfile.split('\n')) {
+    if (!/^ENV\s/.test(line)) continue;
+    const pair = /^ENV\s+(?<name>[A-Za-z_][A-Za-z0-9_]*)=(?<value>\S*)\s*$/.exec(line)?.groups;
+    if (pair?.name === undefined || pair.value === undefined) {
+      throw new Error(`the Dockerfile's "${line}" is not one ENV NAME=value`);
+    }
+    env[pair.name] = pair.value;
+  }
+  return env;
 }
 
 /** The NODE_OPTIONS the chart gives the operator by default: its V8 heap limit (`heapLimit`, MiB) from values.yaml. */

@@ -8,7 +8,7 @@ import { waitFor } from '../e2e/cluster/wait.js';
 import { OperatorProcess } from '../e2e/tunnel/support.js';
 import { metricSum } from '../src/runtime/testing/metrics-text.js';
 import { OPERATOR_NAMESPACE } from './audit.js';
-import { imageNodeFlags, operatorNodeOptions } from './node-flags.js';
+import { imageEnv, imageNodeFlags, operatorNodeOptions } from './node-flags.js';
 import { LEASE_NAME, OWNER_ID } from './cluster.js';
 
 const root = resolve(import.meta.dirname, '..');
@@ -40,6 +40,7 @@ export class BenchOperator {
     if (!existsSync(DIST_MAIN)) throw new Error(`${DIST_MAIN} is missing: run \`npm run build\` first`);
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {
+      ...imageEnv(),
       KUBECONFIG: options.kubeconfig,
       OWNER_ID,
       OPERATOR_NAMESPACE,

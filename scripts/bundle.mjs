@@ -32,6 +32,48 @@ const bundledFramework = {
   },
 };
 
+const KUBERNETES_CLIENT = '@kubernetes/client-node';
+const FRAMEWORK_DIR = /[/\\]node_modules[/\\]@dot-i[/\\]k8s-operator[/\\]/;
+const KUBERNETES_CLIENT_DIR = /[/\\]node_modules[/\\]@kubernetes[/\\]client-node[/\\]/;
+
+/**
+ * The framework require()s @kubernetes/client-node only for a client of its own that the operator never uses (see
+ * src/operator/framework-client-stand-in.ts). esbuild must keep all of an ES module that CommonJS require()s, and
+ * everything that module imports: that require() alone put the whole package in the bundle, ~5 MB of generated
+ * per-kind APIs and models, some 40 MB resident. The framework gets the stand-in instead.
+ */
+const frameworkClientStandIn = {
+  name: 'framework-client-stand-in',
+  setup(b) {
+    b.onResolve({ filter: /^@kubernetes\/client-node$/ }, (args) =>
+      FRAMEWORK_DIR.test(args.importer) ? { path: join(root, 'src/operator/framework-client-stand-in.ts') } : undefined,
+    );
+  },
+};
+
+/**
+ * @kubernetes/client-node does not declare itself free of side effects, so esbuild keeps every module its index
+ * re-exports, used or not. Its modules only define things (the one exception, polyfill.js, sets globalThis.File
+ * for Node 18; the operator runs on Node 24): declared side-effect free, only what the operator imports remains.
+ */
+const treeShakenKubernetesClient = {
+  name: 'tree-shaken-kubernetes-client',
+  setup(b) {
+    b.onResolve({ filter: /.*/ }, async (args) => {
+      if (args.pluginData === 'resolving') return undefined;
+      if (args.path !== KUBERNETES_CLIENT && !KUBERNETES_CLIENT_DIR.test(args.importer)) return undefined;
+      const { path, namespace, external, errors } = await b.resolve(args.path, {
+        kind: args.kind,
+        importer: args.importer,
+        resolveDir: args.resolveDir,
+        pluginData: 'resolving',
+      });
+      if (errors.length > 0 || !KUBERNETES_CLIENT_DIR.test(path)) return undefined;
+      return { path, namespace, external, sideEffects: false };
+    });
+  },
+};
+
 /** Bundles into `outdir` (emptied first); resolves to esbuild's metafile (every input, with its size). */
 export async function bundle(outdir = join(root, 'dist')) {
   await rm(outdir, { recursive: true, force: true });
@@ -53,7 +95,7 @@ export async function bundle(outdir = join(root, 'dist')) {
     banner: {
       js: "import { createRequire as __createRequire } from 'node:module';\nconst require = __createRequire(import.meta.url);",
     },
-    plugins: [bundledFramework],
+    plugins: [bundledFramework, frameworkClientStandIn, treeShakenKubernetesClient],
   });
   return result.metafile;
 }

@@ -1,10 +1,10 @@
 // The benchmarks run the operator with the Node flags of the image's ENTRYPOINT: read from the Dockerfile.
-import { chartNodeOptions, imageNodeFlags } from '../../bench/node-flags.js';
+import { chartNodeOptions, imageEnv, imageNodeFlags } from '../../bench/node-flags.js';
 
 describe('imageNodeFlags', () => {
   it('reads the flags between node and dist/main.js from the Dockerfile in the repo', () => {
     const flags = imageNodeFlags();
-    expect(flags).toContain('--max-semi-space-size=2');
+    expect(flags).toEqual(expect.arrayContaining(['--max-semi-space-size=1', '--no-turbofan']));
     expect(flags.every((f) => f.startsWith('--'))).toBe(true);
   });
 
@@ -20,6 +20,25 @@ describe('imageNodeFlags', () => {
     ['the shell form', 'ENTRYPOINT node dist/main.js'],
   ])('refuses a Dockerfile with %s', (_what, dockerfile) => {
     expect(() => imageNodeFlags(dockerfile)).toThrow('the Dockerfile has no ENTRYPOINT');
+  });
+});
+
+describe('imageEnv', () => {
+  it("reads the image's environment from the Dockerfile in the repo", () => {
+    expect(imageEnv()).toEqual(expect.objectContaining({ NODE_ENV: 'production', MALLOC_ARENA_MAX: '1' }));
+  });
+
+  it('reads every ENV line, none included', () => {
+    expect(imageEnv('FROM x\nENV A=1\nRUN y\nENV B_2=two \n')).toEqual({ A: '1', B_2: 'two' });
+    expect(imageEnv('FROM x\nENVIRONMENT=1\n')).toEqual({});
+  });
+
+  it.each([
+    ['two pairs', 'ENV A=1 B=2'],
+    ['the legacy form', 'ENV A 1'],
+    ['a quoted value', 'ENV A="1 2"'],
+  ])('refuses %s, which it would misread', (_what, line) => {
+    expect(() => imageEnv(`FROM x\n${line}\n`)).toThrow(`the Dockerfile's "${line}" is not one ENV NAME=value`);
   });
 });
 
