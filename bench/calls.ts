@@ -2,7 +2,7 @@
 import type { CallStats } from '../test/cloudflare-emulator/index.js';
 import { auditCounts, total, type AuditCounts } from './audit.js';
 import type { Stage } from './stage.js';
-import { sleep } from './stats.js';
+import { pause } from './stats.js';
 
 export const CONFIG_PUT = 'PUT /accounts/:account_id/cfd_tunnel/:tunnel_id/configurations';
 const WRITE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -25,7 +25,7 @@ export async function openWindow(stage: Stage): Promise<{ close(): Promise<Windo
   return {
     close: async () => {
       const to = Date.now();
-      await sleep(300); // the audit log is written as requests complete
+      await pause(300); // the audit log is written as requests complete
       const calls = await stage.emulator.control.calls();
       const kube = await auditCounts(stage.cluster.auditLog, from, to);
       const byRoute = Object.entries(calls.byRoute).sort((a, b) => b[1] - a[1]);

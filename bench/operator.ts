@@ -16,7 +16,7 @@ export const DIST_MAIN = join(root, 'dist', 'main.js');
 
 const CLOCK_TICKS = 100; // USER_HZ on Linux
 
-export interface OperatorOptions {
+export interface BenchOperatorOptions {
   kubeconfig: string;
   apiBaseUrl: string;
   /** Extra environment (e.g. RESYNC_PERIOD). */
@@ -36,7 +36,7 @@ export class BenchOperator {
     readonly spawnedEpoch: number,
   ) {}
 
-  static async start(options: OperatorOptions): Promise<BenchOperator> {
+  static async start(options: BenchOperatorOptions): Promise<BenchOperator> {
     if (!existsSync(DIST_MAIN)) throw new Error(`${DIST_MAIN} is missing: run \`npm run build\` first`);
     const port = await freePort();
     const env: NodeJS.ProcessEnv = {

@@ -24,7 +24,7 @@ export function sum(values: Iterable<number>): number {
   return total;
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+export const pause = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** Milliseconds since `start` (a performance.now() reading), rounded to 0.1 ms. */
 export function since(start: number): number {

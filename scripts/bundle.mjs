@@ -40,7 +40,7 @@ const KUBERNETES_CLIENT_DIR = /[/\\]node_modules[/\\]@kubernetes[/\\]client-node
  * The framework require()s @kubernetes/client-node only for a client of its own that the operator never uses (see
  * src/operator/framework-client-stand-in.ts). esbuild must keep all of an ES module that CommonJS require()s, and
  * everything that module imports: that require() alone put the whole package in the bundle, ~5 MB of generated
- * per-kind APIs and models, some 40 MB resident. The framework gets the stand-in instead.
+ * per-kind APIs and models, ~35 MB more resident at start. The framework gets the stand-in instead.
  */
 const frameworkClientStandIn = {
   name: 'framework-client-stand-in',

@@ -24,7 +24,7 @@ export function testCodeIn(inputs) {
 
 /**
  * The generated Kubernetes API clients in the bundle (`inputs`: the output's inputs, with their bytes in it).
- * scripts/bundle.mjs keeps them out (~5 MB of code, ~40 MB resident): they come back when something require()s
+ * scripts/bundle.mjs keeps them out (~5 MB of code, ~35 MB resident at start): they come back when something require()s
  * @kubernetes/client-node or uses one of its per-kind APIs, and ObjectSerializer brings every model with it.
  */
 export function generatedClientIn(inputs) {

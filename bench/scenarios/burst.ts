@@ -9,7 +9,7 @@ import { allRoutes, converged, createServices, plans, recordNames, type ServiceP
 import { atMost, exactly } from '../results.js';
 import type { Scenario, ScenarioContext } from '../scenario.js';
 import { Stage } from '../stage.js';
-import { sleep } from '../stats.js';
+import { pause } from '../stats.js';
 
 const TUNNELS = 5;
 
@@ -59,7 +59,7 @@ async function burst(ctx: ScenarioContext, mode: ConfigSource, services: number)
     }
     await stage.settled(180_000);
     const settledMs = performance.now() - start;
-    await sleep(2000); // anything trailing
+    await pause(2000); // anything trailing
     const seen = await window.close();
     const reconciles =
       (await stage.op.metric('cloudflare_operator_reconcile_total', 'controller="tunnel"')) - reconcilesBefore;

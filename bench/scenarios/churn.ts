@@ -18,7 +18,7 @@ import {
 import { atMost, exactly } from '../results.js';
 import type { Scenario } from '../scenario.js';
 import { Stage } from '../stage.js';
-import { percentile, sleep } from '../stats.js';
+import { percentile, pause } from '../stats.js';
 
 const RATE = 10; // changes per second
 const POOL = 60; // Services alive at the start
@@ -73,20 +73,20 @@ export const churn: Scenario = {
             for (const p of [...c.want, ...c.gone]) busy.delete(p.name);
           }
           if (stop && performance.now() - stopAt > 120_000) break;
-          await sleep(50);
+          await pause(50);
         }
       })();
       const start = performance.now();
       for (let i = 0; performance.now() - start < durationS * 1000; i++) {
         const due = start + (i * 1000) / RATE;
-        if (due > performance.now()) await sleep(due - performance.now());
+        if (due > performance.now()) await pause(due - performance.now());
         const change = await churnOnce({ stage, alive, busy, nextSerial: () => serial++, tunnels: names }, i);
         if (change) changes.push(change);
       }
       stop = true;
       stopAt = performance.now();
       await watcher;
-      await sleep(1000);
+      await pause(1000);
       const seen = await window.close();
       const after = await reconcileStats(stage);
       const reconciles = after.count - before.count;

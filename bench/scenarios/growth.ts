@@ -6,7 +6,7 @@ import { allRoutes, converged, createServices, deleteServices, plans, recordName
 import { atMost } from '../results.js';
 import type { Scenario } from '../scenario.js';
 import { Stage } from '../stage.js';
-import { sleep } from '../stats.js';
+import { pause } from '../stats.js';
 import { BATCH_LIMIT, forcedSplits } from '../batches.js';
 
 export const growth: Scenario = {
@@ -41,7 +41,7 @@ export const growth: Scenario = {
         });
         const ms = performance.now() - start;
         await stage.settled(300_000);
-        await sleep(1500);
+        await pause(1500);
         const seen = await window.close();
         calls.push(seen.calls.total);
         splits.push(forcedSplits(want));
@@ -60,7 +60,7 @@ export const growth: Scenario = {
           giveUpIf: stage.op.gone,
         });
         await stage.settled(300_000);
-        await sleep(1000);
+        await pause(1000);
       }
       const smallest = sizes[0]!;
       const largest = sizes[sizes.length - 1]!;

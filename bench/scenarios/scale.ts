@@ -7,7 +7,7 @@ import { atMost, exactly } from '../results.js';
 import type { Scenario } from '../scenario.js';
 import { snapshot, snapshotChanges } from '../snapshot.js';
 import { Stage } from '../stage.js';
-import { sleep } from '../stats.js';
+import { pause } from '../stats.js';
 
 const MB = 2 ** 20;
 
@@ -38,7 +38,7 @@ export const scale: Scenario = {
       await stage.settled(300_000);
       r.add(s, `${services} Services published and rolled out`, (performance.now() - start) / 1000, 's');
       r.add(s, 'operator CPU to publish them', stage.op.cpuSeconds() - cpuBefore, 'CPU s');
-      await sleep(3000);
+      await pause(3000);
       r.add(s, 'operator peak RSS', stage.op.peakRssBytes() / MB, 'MB', atMost(120));
       r.add(s, 'operator RSS at rest', stage.op.rssBytes() / MB, 'MB');
       const heap = await stage.op.heap();
@@ -54,7 +54,7 @@ export const scale: Scenario = {
       const op = stage.op;
       const firstMs = await op.firstReconcileMs();
       const verifiedMs = await op.allReconciledMs(tunnels);
-      await sleep(3000);
+      await pause(3000);
       const seen = await window.close();
       const changed = snapshotChanges(before, await snapshot(stage));
       r.add(s, 'start → first reconcile', firstMs / 1000, 's', atMost(2));

@@ -7,7 +7,7 @@ import { localRoutes, recordNames, remoteRoutes } from '../published.js';
 import { atMost } from '../results.js';
 import type { Scenario, ScenarioContext } from '../scenario.js';
 import { Stage } from '../stage.js';
-import { percentile, sleep } from '../stats.js';
+import { percentile, pause } from '../stats.js';
 
 /**
  * Each measured change is a single change: the operator treats changes of one tunnel that come within a third of
@@ -33,7 +33,7 @@ async function timeUntil(start: number, dns: () => boolean, config: () => Promis
     if (Number.isNaN(dnsMs) && dns()) dnsMs = performance.now() - start;
     if (Number.isNaN(configMs) && (await config())) configMs = performance.now() - start;
     if (!Number.isNaN(dnsMs) && !Number.isNaN(configMs)) break;
-    await sleep(POLL_MS);
+    await pause(POLL_MS);
   }
   return { dnsMs, configMs, ms: Math.max(dnsMs, configMs) };
 }
@@ -54,7 +54,7 @@ async function measureMode(ctx: ScenarioContext, stage: Stage, tunnel: string, r
       metadata: { name, namespace: stage.namespace },
       spec: { selector: { app: name }, ports: [{ name: 'http', port: 80, targetPort: 8080 }] },
     } as never);
-    await sleep(LONE_CHANGE_GAP_MS); // the Service's own ADDED event is not part of the measure
+    await pause(LONE_CHANGE_GAP_MS); // the Service's own ADDED event is not part of the measure
     await mergePatch(SERVICE, stage.namespace, name, {
       metadata: { annotations: { [`${A}tunnel`]: tunnel, [`${A}hostnames`]: hostname } },
     });
@@ -67,7 +67,7 @@ async function measureMode(ctx: ScenarioContext, stage: Stage, tunnel: string, r
       ),
     );
     await stage.settled();
-    await sleep(LONE_CHANGE_GAP_MS);
+    await pause(LONE_CHANGE_GAP_MS);
     await mergePatch(SERVICE, stage.namespace, name, {
       metadata: { annotations: { [`${A}tunnel`]: null, [`${A}hostnames`]: null } },
     });
@@ -80,7 +80,7 @@ async function measureMode(ctx: ScenarioContext, stage: Stage, tunnel: string, r
       ),
     );
     await stage.settled();
-    await sleep(LONE_CHANGE_GAP_MS);
+    await pause(LONE_CHANGE_GAP_MS);
   }
   report(ctx, mode, 'annotate', add);
   report(ctx, mode, 'remove', remove);

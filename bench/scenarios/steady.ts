@@ -6,7 +6,7 @@ import { allRoutes, converged, createServices, plans, recordNames } from '../pub
 import { atMost, exactly } from '../results.js';
 import type { Scenario } from '../scenario.js';
 import { Stage } from '../stage.js';
-import { sleep } from '../stats.js';
+import { pause } from '../stats.js';
 
 const RESYNC_S = 10; // the shortest resync period the operator accepts
 
@@ -31,9 +31,9 @@ export const steady: Scenario = {
         giveUpIf: stage.op.gone,
       });
       await stage.settled();
-      await sleep(3000); // statuses and Events of the last pass
+      await pause(3000); // statuses and Events of the last pass
       const window = await openWindow(stage);
-      await sleep(windowS * 1000);
+      await pause(windowS * 1000);
       const seen = await window.close();
       const zoneReads = new Map<string, number>();
       for (const call of seen.calls.recent) {

@@ -4,7 +4,7 @@
 import { ANNOTATION_PREFIX } from '../../src/api/annotations.js';
 
 /** A tunnel a Service can name: its namespace's Tunnel, or the ClusterTunnel. */
-export interface Target {
+export interface TunnelChoice {
   annotation: 'tunnel' | 'cluster-tunnel';
   name: string;
 }
@@ -13,7 +13,7 @@ export interface ServiceState {
   namespace: string;
   name: string;
   /** Unrouted when absent: no tunnel annotation and no hostnames. */
-  target?: Target;
+  target?: TunnelChoice;
   hostnames: readonly string[];
 }
 
@@ -33,7 +33,7 @@ export interface Layout {
 }
 
 /** The key a tunnel's expected hostnames are kept under: `tunnel <namespace>/<name>` or `cluster-tunnel <name>`. */
-export function targetKey(namespace: string, target: Target): string {
+export function targetKey(namespace: string, target: TunnelChoice): string {
   return target.annotation === 'tunnel' ? `tunnel ${namespace}/${target.name}` : `cluster-tunnel ${target.name}`;
 }
 
@@ -135,14 +135,14 @@ export class Workload {
     });
   }
 
-  private anyTarget(namespace: string): Target {
+  private anyTarget(namespace: string): TunnelChoice {
     const own = this.layout.namespaces.find((n) => n.namespace === namespace)?.tunnel ?? '';
     return this.random() < 0.6
       ? { annotation: 'tunnel', name: own }
       : { annotation: 'cluster-tunnel', name: this.layout.clusterTunnel };
   }
 
-  private otherTarget(namespace: string, target: Target): Target {
+  private otherTarget(namespace: string, target: TunnelChoice): TunnelChoice {
     const own = this.layout.namespaces.find((n) => n.namespace === namespace)?.tunnel ?? '';
     return target.annotation === 'tunnel'
       ? { annotation: 'cluster-tunnel', name: this.layout.clusterTunnel }

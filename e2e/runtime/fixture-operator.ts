@@ -17,7 +17,7 @@ import { systemClock } from '../../src/runtime/clock.js';
 import { updateStatus } from '../../src/runtime/status.js';
 import { Manager } from '../../src/operator/manager.js';
 import { handleProcessSignals } from '../../src/operator/signals.js';
-import { CONFIGMAP, FINALIZER, FLAKY, PROBE } from './resources.js';
+import { CONFIGMAP, FIXTURE_FINALIZER, FLAKY, PROBE } from './resources.js';
 
 export interface Probe extends KubernetesObject {
   spec?: { message?: string };
@@ -60,10 +60,10 @@ function main(): void {
       }
       log.info('probe reconciled', { generation: probe.metadata?.generation });
       if (probe.metadata?.deletionTimestamp) {
-        await removeFinalizer(client, PROBE, probe, FINALIZER);
+        await removeFinalizer(client, PROBE, probe, FIXTURE_FINALIZER);
         return;
       }
-      const added = await addFinalizer(client, PROBE, probe, FINALIZER);
+      const added = await addFinalizer(client, PROBE, probe, FIXTURE_FINALIZER);
       if (signal.aborted) return;
       const ticking = probe.spec?.message === 'tick';
       await updateStatus(client, PROBE, added.object ?? probe, (current) => {

@@ -15,21 +15,19 @@ import type { LeaseRecord } from '../../src/runtime/leader-election.js';
 import { leaseToRecord } from '../../src/runtime/lease-api.js';
 import { metricSum } from '../../src/runtime/testing/metrics-text.js';
 import { adminKubeConfig, waitFor } from '../support/cluster.js';
-import { scanLogs, outputLines } from '../support/log-scan.js';
+import { scanLogs, outputLines, type OperatorLogLine } from '../support/log-scan.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..', '..');
 
-export type LogLine = Record<string, unknown> & { message?: string; level?: string };
-
-export interface OperatorOptions {
+export interface FixtureOperatorOptions {
   name: string;
   namespace: string;
   env?: Record<string, string>;
 }
 
-export class OperatorProcess {
-  readonly logs: LogLine[] = [];
+export class FixtureOperatorProcess {
+  readonly logs: OperatorLogLine[] = [];
   readonly stderr: string[] = [];
   exitCode: number | null | undefined;
   signal: NodeJS.Signals | null | undefined;
@@ -38,7 +36,7 @@ export class OperatorProcess {
   private readonly kubeconfig: string | undefined;
   private logScan: Promise<void> | undefined;
 
-  constructor(readonly options: OperatorOptions) {
+  constructor(readonly options: FixtureOperatorOptions) {
     const env: NodeJS.ProcessEnv = {
       ...process.env,
       OWNER_ID: 'e2e-runtime',
@@ -80,7 +78,7 @@ export class OperatorProcess {
   private parse(line: string): void {
     if (!line.trim()) return;
     try {
-      this.logs.push(JSON.parse(line) as LogLine);
+      this.logs.push(JSON.parse(line) as OperatorLogLine);
     } catch {
       this.logs.push({ message: line, level: 'raw' });
     }
@@ -101,7 +99,11 @@ export class OperatorProcess {
       : `operator ${this.options.name} exited (${this.exitCode ?? this.signal}): ${this.stderr.join('')}`;
 
   /** Waits for a log line matching `match`; returns it. On failure the error carries the last log lines. */
-  async waitForLog(match: (line: LogLine) => boolean, description: string, timeoutMs = 30_000): Promise<LogLine> {
+  async waitForLog(
+    match: (line: OperatorLogLine) => boolean,
+    description: string,
+    timeoutMs = 30_000,
+  ): Promise<OperatorLogLine> {
     try {
       return await waitFor(() => Promise.resolve(this.logs.find(match)), {
         timeoutMs,
@@ -120,7 +122,7 @@ export class OperatorProcess {
       .join('\n');
   }
 
-  count(match: (line: LogLine) => boolean): number {
+  count(match: (line: OperatorLogLine) => boolean): number {
     return this.logs.filter(match).length;
   }
 
@@ -182,7 +184,7 @@ export class OperatorProcess {
   }
 }
 
-export const reconciledKeys = (p: OperatorProcess, controller: string): string[] =>
+export const reconciledKeys = (p: FixtureOperatorProcess, controller: string): string[] =>
   p.logs.filter((l) => l.message === `${controller} reconciled`).map((l) => String(l.key));
 
 /** Creates (or keeps) a CRD and waits until it is served. */

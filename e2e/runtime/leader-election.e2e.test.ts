@@ -8,16 +8,16 @@ import { kubeLeaseApi } from '../../src/runtime/lease-api.js';
 import { adminKubeConfig, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import type { Probe } from './fixture-operator.js';
 import {
-  OperatorProcess,
+  FixtureOperatorProcess,
   customObjects,
   ensureCrd,
   reconciledKeys,
   takeover,
   watchHistory,
-  type LogLine,
   type WatchHistory,
 } from './harness.js';
-import { GROUP, PROBE, flakyCrd, probeCrd } from './resources.js';
+import type { OperatorLogLine } from '../support/log-scan.js';
+import { FIXTURE_GROUP, PROBE, flakyCrd, probeCrd } from './resources.js';
 
 // jest reads testTimeout only from the top-level config, not from a project: set it per test.
 const TEST_TIMEOUT_MS = 180_000;
@@ -31,14 +31,14 @@ const TIMINGS = { LEASE_DURATION: '4s', RENEW_DEADLINE: '2500ms', RETRY_PERIOD: 
 
 const createProbe = (namespace: string, name: string, message = name): Promise<unknown> =>
   api.createNamespacedCustomObject({
-    group: GROUP,
+    group: FIXTURE_GROUP,
     version: 'v1',
     namespace,
     plural: PROBE.plural,
-    body: { apiVersion: `${GROUP}/v1`, kind: 'Probe', metadata: { name }, spec: { message } },
+    body: { apiVersion: `${FIXTURE_GROUP}/v1`, kind: 'Probe', metadata: { name }, spec: { message } },
   });
 
-const leader = (all: OperatorProcess[]): OperatorProcess[] =>
+const leader = (all: FixtureOperatorProcess[]): FixtureOperatorProcess[] =>
   all.filter(
     (p) => p.alive && p.count((l) => l.message === 'became leader') > p.count((l) => l.message === 'stopped leading'),
   );
@@ -62,20 +62,21 @@ async function giveLease(namespace: string, identity: string): Promise<void> {
   );
 }
 
-const statusWrites = (p: OperatorProcess): LogLine[] => p.logs.filter((l) => l.message === 'probe status write');
+const statusWrites = (p: FixtureOperatorProcess): OperatorLogLine[] =>
+  p.logs.filter((l) => l.message === 'probe status write');
 
 describe('leader election between two operator processes', () => {
   let ns: TestNamespace;
   let leaseHistory: WatchHistory<V1Lease>;
-  const processes: OperatorProcess[] = [];
+  const processes: FixtureOperatorProcess[] = [];
 
-  const start = (name: string): OperatorProcess => {
-    const p = new OperatorProcess({ name, namespace: ns.name, env: TIMINGS });
+  const start = (name: string): FixtureOperatorProcess => {
+    const p = new FixtureOperatorProcess({ name, namespace: ns.name, env: TIMINGS });
     processes.push(p);
     return p;
   };
 
-  const ready = (p: OperatorProcess): Promise<boolean> =>
+  const ready = (p: FixtureOperatorProcess): Promise<boolean> =>
     waitFor(async () => (await p.http('/readyz')).status === 200, { description: `${p.options.name} ready` });
 
   beforeAll(async () => {
@@ -180,12 +181,12 @@ describe('leader election between two operator processes', () => {
       const next = start('op-d');
       await ready(next);
       const ticker = await watchHistory<Probe>(
-        `/apis/${GROUP}/v1/namespaces/${ns.name}/probes`,
+        `/apis/${FIXTURE_GROUP}/v1/namespaces/${ns.name}/probes`,
         'metadata.name=ticker',
       );
       try {
         await createProbe(ns.name, 'ticker', 'tick'); // rewritten by the leader every 200 ms
-        const writtenBy = (p: OperatorProcess): Probe[] =>
+        const writtenBy = (p: FixtureOperatorProcess): Probe[] =>
           ticker.versions.filter((v) => v.status?.writer === p.options.name && v.status.ticks !== undefined);
         await waitFor(() => Promise.resolve(writtenBy(old!).length >= 3), { description: 'the leader ticks' });
 

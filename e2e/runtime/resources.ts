@@ -2,11 +2,23 @@
 import type { V1CustomResourceDefinition } from '@kubernetes/client-node';
 import type { ResourceType } from '../../src/runtime/kube-client.js';
 
-export const GROUP = 'runtime.e2e.cloudflare-operator.io';
-export const FINALIZER = `${GROUP}/cleanup`;
+export const FIXTURE_GROUP = 'runtime.e2e.cloudflare-operator.io';
+export const FIXTURE_FINALIZER = `${FIXTURE_GROUP}/cleanup`;
 
-export const PROBE: ResourceType = { group: GROUP, version: 'v1', plural: 'probes', kind: 'Probe', namespaced: true };
-export const FLAKY: ResourceType = { group: GROUP, version: 'v1', plural: 'flakies', kind: 'Flaky', namespaced: true };
+export const PROBE: ResourceType = {
+  group: FIXTURE_GROUP,
+  version: 'v1',
+  plural: 'probes',
+  kind: 'Probe',
+  namespaced: true,
+};
+export const FLAKY: ResourceType = {
+  group: FIXTURE_GROUP,
+  version: 'v1',
+  plural: 'flakies',
+  kind: 'Flaky',
+  namespaced: true,
+};
 export const CONFIGMAP: ResourceType = {
   group: '',
   version: 'v1',

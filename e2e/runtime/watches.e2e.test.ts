@@ -7,8 +7,8 @@ import {
   waitFor,
   type TestNamespace,
 } from '../support/cluster.js';
-import { OperatorProcess, customObjects, deleteCrd, ensureCrd, reconciledKeys } from './harness.js';
-import { FINALIZER, FLAKY, GROUP, PROBE, flakyCrd, probeCrd } from './resources.js';
+import { FixtureOperatorProcess, customObjects, deleteCrd, ensureCrd, reconciledKeys } from './harness.js';
+import { FIXTURE_FINALIZER, FLAKY, FIXTURE_GROUP, PROBE, flakyCrd, probeCrd } from './resources.js';
 
 // jest reads testTimeout only from the top-level config, not from a project: set it per test.
 const TEST_TIMEOUT_MS = 180_000;
@@ -23,16 +23,16 @@ interface Probe {
 
 const createProbe = (namespace: string, name: string, message = 'hi'): Promise<unknown> =>
   api.createNamespacedCustomObject({
-    group: GROUP,
+    group: FIXTURE_GROUP,
     version: 'v1',
     namespace,
     plural: PROBE.plural,
-    body: { apiVersion: `${GROUP}/v1`, kind: 'Probe', metadata: { name }, spec: { message } },
+    body: { apiVersion: `${FIXTURE_GROUP}/v1`, kind: 'Probe', metadata: { name }, spec: { message } },
   });
 
 const readProbe = async (namespace: string, name: string): Promise<Probe> =>
   (await api.getNamespacedCustomObject({
-    group: GROUP,
+    group: FIXTURE_GROUP,
     version: 'v1',
     namespace,
     plural: PROBE.plural,
@@ -41,11 +41,11 @@ const readProbe = async (namespace: string, name: string): Promise<Probe> =>
 
 const createFlaky = (namespace: string, name: string): Promise<unknown> =>
   api.createNamespacedCustomObject({
-    group: GROUP,
+    group: FIXTURE_GROUP,
     version: 'v1',
     namespace,
     plural: FLAKY.plural,
-    body: { apiVersion: `${GROUP}/v1`, kind: 'Flaky', metadata: { name } },
+    body: { apiVersion: `${FIXTURE_GROUP}/v1`, kind: 'Flaky', metadata: { name } },
   });
 
 /** Waits until the probe's status reports Ready for its current generation. */
@@ -61,23 +61,25 @@ async function probeReady(namespace: string, name: string, timeoutMs = 30_000): 
 }
 
 /** How many times the Probe watch has been (re)established, from /metrics. */
-async function watchStarts(operator: OperatorProcess): Promise<number> {
+async function watchStarts(operator: FixtureOperatorProcess): Promise<number> {
   const metrics = (await operator.http('/metrics')).body;
   const line = metrics
     .split('\n')
-    .find((l) => l.startsWith(`cloudflare_operator_watch_restarts_total{resource="probes.${GROUP}/v1",kind="watch"}`));
+    .find((l) =>
+      l.startsWith(`cloudflare_operator_watch_restarts_total{resource="probes.${FIXTURE_GROUP}/v1",kind="watch"}`),
+    );
   return Number(line?.split(' ').pop() ?? 'NaN');
 }
 
 describe('runtime against a real API server', () => {
   let ns: TestNamespace;
-  let operator: OperatorProcess;
+  let operator: FixtureOperatorProcess;
 
   beforeAll(async () => {
     await ensureCrd(kc, probeCrd);
     await ensureCrd(kc, flakyCrd);
     ns = await createTestNamespace('rt-watch');
-    operator = new OperatorProcess({ name: 'op-watch', namespace: ns.name, env: { LEADER_ELECT: 'false' } });
+    operator = new FixtureOperatorProcess({ name: 'op-watch', namespace: ns.name, env: { LEADER_ELECT: 'false' } });
     await waitFor(async () => (await operator.http('/readyz')).status === 200, { description: 'operator ready' });
   }, TEST_TIMEOUT_MS);
 
@@ -91,11 +93,11 @@ describe('runtime against a real API server', () => {
     async () => {
       await createProbe(ns.name, 'p1', 'first');
       const ready = await probeReady(ns.name, 'p1');
-      expect(ready.metadata.finalizers).toEqual([FINALIZER]);
+      expect(ready.metadata.finalizers).toEqual([FIXTURE_FINALIZER]);
       expect(ready.status?.message).toBe('first');
 
       await api.patchNamespacedCustomObject({
-        group: GROUP,
+        group: FIXTURE_GROUP,
         version: 'v1',
         namespace: ns.name,
         plural: PROBE.plural,
@@ -107,7 +109,7 @@ describe('runtime against a real API server', () => {
       expect(updated.status?.message).toBe('second');
 
       await api.deleteNamespacedCustomObject({
-        group: GROUP,
+        group: FIXTURE_GROUP,
         version: 'v1',
         namespace: ns.name,
         plural: PROBE.plural,
@@ -173,7 +175,7 @@ describe('runtime against a real API server', () => {
       await operator.waitForLog((l) => l.message === 'flaky reconciled' && l.key === `${ns.name}/f1`, 'flaky f1');
       const failuresBefore = operator.count((l) => l.message === 'list/watch failed; retrying');
 
-      await deleteCrd(kc, `${FLAKY.plural}.${GROUP}`);
+      await deleteCrd(kc, `${FLAKY.plural}.${FIXTURE_GROUP}`);
       await waitFor(
         () => Promise.resolve(operator.count((l) => l.message === 'list/watch failed; retrying') > failuresBefore),
         {

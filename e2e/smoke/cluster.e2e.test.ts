@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { validateIngress } from '../cluster/cloudflared.js';
 import { adminKubeConfig, clusterState, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import { helm, kubectl } from '../support/tools.js';
-import { WIDGET_GROUP, deployment, widgetCrd, writeTinyChart } from './fixtures.js';
+import { WIDGET_GROUP, sampleDeployment, widgetCrd, writeTinyChart } from './fixtures.js';
 
 const kc = adminKubeConfig();
 const core = kc.makeApiClient(CoreV1Api);
@@ -88,7 +88,10 @@ describe('local cluster', () => {
   });
 
   it('runs a Deployment whose pods go Running and Ready on a kwok node, and rolls out an image change', async () => {
-    await apps.createNamespacedDeployment({ namespace: ns.name, body: deployment('web', 'registry.example/web:1', 2) });
+    await apps.createNamespacedDeployment({
+      namespace: ns.name,
+      body: sampleDeployment('web', 'registry.example/web:1', 2),
+    });
     await waitFor(() => rolledOut(ns.name, 'web', 2), { description: 'web 2/2 ready', timeoutMs: 60_000 });
     const pods = await core.listNamespacedPod({ namespace: ns.name, labelSelector: 'app=web' });
     expect(pods.items).toHaveLength(2);

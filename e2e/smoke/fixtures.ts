@@ -46,7 +46,7 @@ const restrictedContainer = {
   },
 };
 
-export function deployment(name: string, image: string, replicas: number): V1Deployment {
+export function sampleDeployment(name: string, image: string, replicas: number): V1Deployment {
   const labels = { app: name };
   return {
     apiVersion: 'apps/v1',
@@ -70,7 +70,7 @@ export async function writeTinyChart(dir: string): Promise<string> {
   await mkdir(join(chart, 'templates'), { recursive: true });
   await writeFile(join(chart, 'Chart.yaml'), 'apiVersion: v2\nname: tiny\nversion: 0.1.0\n');
   await writeFile(join(chart, 'values.yaml'), 'replicas: 2\n');
-  const manifest = deployment('{{ .Release.Name }}-tiny', 'registry.example/tiny:1.0', 2);
+  const manifest = sampleDeployment('{{ .Release.Name }}-tiny', 'registry.example/tiny:1.0', 2);
   const yaml = JSON.stringify(manifest).replace('"replicas":2', '"replicas":{{ .Values.replicas }}');
   await writeFile(join(chart, 'templates', 'deployment.yaml'), `${yaml}\n`);
   return chart;

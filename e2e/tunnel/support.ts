@@ -12,7 +12,7 @@ import { SECRET } from '../../src/controllers/shared/resources.js';
 import { startEmulator, type RunningEmulator } from '../../test/cloudflare-emulator/index.js';
 import { adminKubeConfig, clusterState, createTestNamespace, waitFor, type TestNamespace } from '../support/cluster.js';
 import { SimulatedCloudflared } from '../support/simulated-cloudflared.js';
-import { scanLogs, outputLines } from '../support/log-scan.js';
+import { scanLogs, outputLines, type OperatorLogLine } from '../support/log-scan.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
@@ -24,8 +24,6 @@ import { installCrds } from '../support/crds.js';
 
 export { installCrds };
 
-export type LogLine = Record<string, unknown> & { message?: string };
-
 /** Set by the e2e Jest environment (e2e/support/environment.mjs), which kills what a test file left running. */
 declare global {
   var trackProcess: ((child: ChildProcess) => void) | undefined;
@@ -33,7 +31,7 @@ declare global {
 
 /** The operator, run as in production: `node src/main.ts` (through tsx) with flags from the environment. */
 export class OperatorProcess {
-  readonly logs: LogLine[] = [];
+  readonly logs: OperatorLogLine[] = [];
   private readonly stderr: string[] = [];
   private readonly child: ChildProcess;
   private readonly exited: Promise<void>;
@@ -130,9 +128,9 @@ export class OperatorProcess {
   }
 }
 
-function parseLine(line: string): LogLine {
+function parseLine(line: string): OperatorLogLine {
   try {
-    return JSON.parse(line) as LogLine;
+    return JSON.parse(line) as OperatorLogLine;
   } catch {
     return { message: line };
   }

@@ -7,8 +7,8 @@ import { LOG_LEVELS, type LogLevel } from './logger.js';
 import { validateLeaderTimings } from './leader-election.js';
 import { OPTIONS, type OptionName, type OptionSpec } from './config-options.js';
 import {
-  fail,
-  ok,
+  parseError,
+  parsedValue,
   parseBaseUrl,
   parseBool,
   parseDnsLabel,
@@ -136,7 +136,7 @@ function readFlags(argv: readonly string[]): Partial<Record<OptionName, string>>
   return out;
 }
 
-const text = (v: string): Parsed<string> => ok(v.trim());
+const text = (v: string): Parsed<string> => parsedValue(v.trim());
 
 /** Parses and validates; throws ConfigError listing every problem, or HelpRequested. */
 export function parseConfig(
@@ -164,7 +164,8 @@ export function parseConfig(
     clusterDomain: r.get('cluster-domain', parseDnsName, 'cluster.local'),
     logLevel: r.get<LogLevel>(
       'log-level',
-      (v) => (logLevels.includes(v) ? ok(v as LogLevel) : fail(`must be one of ${LOG_LEVELS.join(', ')}`)),
+      (v) =>
+        logLevels.includes(v) ? parsedValue(v as LogLevel) : parseError(`must be one of ${LOG_LEVELS.join(', ')}`),
       'info',
     ),
     concurrency: r.get('concurrency', (v) => parseInteger(v, 1, 64), 4),

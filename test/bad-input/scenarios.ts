@@ -3,7 +3,7 @@
 
 export type Outcome = 'refused' | 'reported' | 'accepted';
 
-export interface Scenario {
+export interface ScenarioCase {
   /** The case, and the title of the test that plays it. */
   name: string;
   input: string;
@@ -263,4 +263,4 @@ export const scenarios = {
     field: 'the token IP filter',
     file: CREDENTIALS,
   },
-} satisfies Record<string, Scenario>;
+} satisfies Record<string, ScenarioCase>;

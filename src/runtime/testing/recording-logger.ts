@@ -2,7 +2,7 @@
 // its child loggers), so a test can check what was logged at which level with which context.
 import type { LogLevel, LogMeta, Logger } from '../logger.js';
 
-export interface LogLine {
+export interface RecordedLine {
   level: LogLevel;
   message: string;
   meta: LogMeta;
@@ -10,7 +10,7 @@ export interface LogLine {
 
 export class RecordingLogger implements Logger {
   constructor(
-    readonly lines: LogLine[] = [],
+    readonly lines: RecordedLine[] = [],
     private readonly context: LogMeta = {},
   ) {}
 
