@@ -28,7 +28,7 @@ export function parseDuration(text: string): Parsed<number> {
 
 export function parseInteger(text: string, min: number, max: number): Parsed<number> {
   if (!/^\d+$/.test(text.trim())) return parseError(`"${text}" is not a whole number`);
-  const value = Number(text.trim());
+  const value = Number(text);
   return value >= min && value <= max ? parsedValue(value) : parseError(`${value} is outside ${min}-${max}`);
 }
 
@@ -76,7 +76,7 @@ const LOOPBACK = new Set(['localhost', '127.0.0.1', '[::1]']);
 export function parseBaseUrl(text: string): Parsed<string> {
   let url: URL;
   try {
-    url = new URL(text.trim());
+    url = new URL(text); // the URL parser drops surrounding whitespace itself
   } catch {
     return parseError(`"${text}" is not a URL`);
   }
