@@ -25,7 +25,7 @@ EXPOSE 8080
 # - one malloc arena: glibc gives each thread that allocates an arena of its own, and V8's compiler and GC threads
 #   keep ~25 MB in theirs;
 # - no optimizing compilers (TurboFan, Maglev; WebAssembly stays on its baseline tier): their code, compile memory
-#   and optimized code cost ~15 MB, and the operator spent no more CPU without them (its time is I/O and JSON);
+#   and optimized code cost ~15 MB; without them bulk work takes more CPU and a single change 10-40 ms longer;
 # - a 1 MiB young generation (V8's default grows to 16 MiB per semi-space) and V8's size-over-speed heuristics.
 # Source maps stay off (dist/main.js.map is beside the bundle for `node --enable-source-maps`, at a cost of ~30 MB).
 # The benchmarks run the operator with exactly this environment and these flags (bench/node-flags.ts reads them).
