@@ -1,12 +1,14 @@
-// The Node flags and environment the operator runs with in its image, so that the benchmarks measure it exactly as users run it.
+// The Node flags and environment the operator runs with in its image, so that the benchmarks measure it exactly
+// as users run it.
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'yaml';
 
 const root = resolve(import.meta.dirname, '..');
+const readDockerfile = (): string => readFileSync(join(root, 'Dockerfile'), 'utf8');
 
 /** The Node flags the image's ENTRYPOINT gives the operator (`node <flags> dist/main.js`), read from the Dockerfile. */
-export function imageNodeFlags(dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8')): string[] {
+export function imageNodeFlags(dockerfile = readDockerfile()): string[] {
   const line = /^ENTRYPOINT\s+(\[.*\])\s*$/m.exec(dockerfile)?.[1];
   const argv = line ? (JSON.parse(line) as unknown) : undefined;
   if (!Array.isArray(argv) || argv[0] !== 'node' || argv.at(-1) !== 'dist/main.js') {
@@ -19,7 +21,7 @@ export function imageNodeFlags(dockerfile = readFileSync(join(root, 'Dockerfile'
  * The environment the image sets (`ENV NAME=value` lines of the Dockerfile), which the operator's process gets too:
  * some of it tunes the runtime (MALLOC_ARENA_MAX). One name=value pair per line, the form this Dockerfile uses.
  */
-export function imageEnv(dockerfile = readFileSync(join(root, 'Dockerfile'), 'utf8')): Record<string, string> {
+export function imageEnv(dockerfile = readDockerfile()): Record<string, string> {
   const env: Record<string, string> = {};
   for (const line of dockerfile.split('\n')) {
     if (!/^ENV\s/.test(line)) continue;

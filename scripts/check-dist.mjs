@@ -39,20 +39,14 @@ async function main() {
   const out = mkdtempSync(join(tmpdir(), 'cloudflare-operator-dist-'));
   try {
     const meta = await bundle(out);
-    const problems = testCodeIn(Object.keys(meta.inputs));
-    if (problems.length > 0) {
-      console.error(`the build would ship test code:\n  ${problems.join('\n  ')}`);
-      process.exitCode = 1;
-      return;
-    }
     const main = Object.values(meta.outputs).find((output) => output.entryPoint !== undefined);
-    const generated = generatedClientIn(main?.inputs ?? {});
-    if (generated.length > 0) {
-      console.error(`the build would ship code the operator never calls:\n  ${generated.join('\n  ')}`);
-      process.exitCode = 1;
-      return;
-    }
-    console.log('dist/ holds no test code and no generated Kubernetes API client');
+    const failures = [
+      ['the build would ship test code', testCodeIn(Object.keys(meta.inputs))],
+      ['the build would ship code the operator never calls', generatedClientIn(main?.inputs ?? {})],
+    ].filter(([, problems]) => problems.length > 0);
+    for (const [what, problems] of failures) console.error(`${what}:\n  ${problems.join('\n  ')}`);
+    if (failures.length > 0) process.exitCode = 1;
+    else console.log('dist/ holds no test code and no generated Kubernetes API client');
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

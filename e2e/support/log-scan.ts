@@ -57,10 +57,10 @@ function kubeconfigSecrets(path: string | undefined): void {
   }
 }
 
-/** A process's output as lines: its parsed JSON log records, then what it wrote to stderr. */
 /** One JSON line an operator process (the real one or the runtime fixture) logged. */
 export type OperatorLogLine = Record<string, unknown> & { message?: string; level?: string };
 
+/** A process's output as lines: its parsed JSON log records, then what it wrote to stderr. */
 export function outputLines(logs: readonly object[], stderr: readonly string[]): string[] {
   return [...logs.map((l) => JSON.stringify(l)), ...stderr.join('').split('\n')];
 }
